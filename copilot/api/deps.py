@@ -1,0 +1,35 @@
+"""Named dependencies for the routers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from copilot.api.state import RuntimeHolder
+from copilot.runtime import Copilot
+from copilot.settings import Settings
+from copilot.suggest.service import SuggestService
+
+
+def get_holder(request: Request) -> RuntimeHolder:
+    holder: RuntimeHolder = request.app.state.holder
+    return holder
+
+
+def get_settings(request: Request) -> Settings:
+    return get_holder(request).settings
+
+
+def get_copilot(request: Request) -> Copilot:
+    return get_holder(request).copilot
+
+
+def get_suggest_service(request: Request) -> SuggestService:
+    return get_copilot(request).suggest
+
+
+HolderDep = Annotated[RuntimeHolder, Depends(get_holder)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+CopilotDep = Annotated[Copilot, Depends(get_copilot)]
+SuggestServiceDep = Annotated[SuggestService, Depends(get_suggest_service)]

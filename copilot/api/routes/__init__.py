@@ -1,0 +1,1 @@
+"""Routers: thin, each delegating to a service."""

@@ -1,0 +1,139 @@
+"""The `copilot` command: clean sources, ingest (index), serve, and ask for suggestions."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from copilot.errors import CopilotError
+from copilot.settings import Settings
+
+app = typer.Typer(help="Agent copilot (坐席助手): cited standard phrasings for call-centre agents.",
+                  no_args_is_help=True, add_completion=False)
+console = Console()
+
+
+def _build(settings: Settings, *, show_progress: bool = True):  # type: ignore[no-untyped-def]
+    from copilot.runtime import Copilot
+
+    if not show_progress:
+        return Copilot.build(settings)
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task("indexing", total=None)
+
+        def advance(stage: str, step: int, total: int) -> None:
+            progress.update(task, total=total, advance=step, description=stage)
+
+        return Copilot.build(settings, progress=advance)
+
+
+@app.command()
+def clean(
+    source: Annotated[Path, typer.Argument(help="A raw document (.txt, .md, .docx).", exists=True)],
+    output: Annotated[Path, typer.Argument(help="Where to write the cleaned text.")],
+) -> None:
+    """Clean a raw web copy of a standard into a source file for knowledge/sources/."""
+    from copilot.ingest.clean import clean_text, debris_found
+    from copilot.ingest.readers import read_document
+
+    cleaned = clean_text(read_document(source))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(cleaned, encoding="utf-8")
+    left = debris_found(cleaned)
+    console.print(f"{source.name} → {output} ({len(cleaned)} chars, {len(left)} debris lines left)")
+
+
+@app.command()
+def ingest() -> None:
+    """Clean and split the sources, check the rulebook, and (re)build the Chroma index."""
+    settings = Settings()
+    try:
+        copilot = _build(settings)
+    except CopilotError as exc:
+        console.print(f"[red]ingest failed:[/red] {exc.message}")
+        problems = exc.details.get("problems")
+        for problem in problems if isinstance(problems, list) else []:
+            console.print(f"  - {problem}")
+        raise typer.Exit(1) from exc
+    knowledge = copilot.knowledge
+    rulebook = knowledge.rulebook
+    report = copilot.sync_report
+    table = Table(title="Knowledge base")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for name, count in (
+        ("documents", len(knowledge.documents)),
+        ("passages", knowledge.passage_count),
+        ("scenarios", len(rulebook.scenarios)),
+        ("approved phrasings", sum(len(s.approved) for s in rulebook.scenarios)),
+        ("forbidden phrasings", sum(len(s.forbidden) for s in rulebook.scenarios)),
+        ("index: embedded now", report.embedded),
+        ("index: unchanged, kept", report.kept),
+        ("index: removed", report.removed),
+    ):
+        table.add_row(name, str(count))
+    console.print(table)
+    timings = ", ".join(f"{k} {v:.2f}" for k, v in copilot.timings.items())
+    console.print(f"embedding: {copilot.embedder.name}; timings (s): {timings}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default from settings).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default from settings).")] = None,
+) -> None:
+    """Serve the HTTP API (FastAPI + uvicorn)."""
+    import uvicorn
+
+    from copilot.api import create_app
+
+    settings = Settings()
+    uvicorn.run(create_app(settings), host=host or settings.server.host, port=port or settings.server.port)
+
+
+@app.command()
+def suggest(
+    transcript: Annotated[str, typer.Argument(help="What the customer said; lines may start with 客户：/坐席：.")],
+    top_k: Annotated[int, typer.Option("--top-k", min=1, max=10)] = 3,
+    channel: Annotated[str | None, typer.Option(help="voice, chat or outbound")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON response.")] = False,
+) -> None:
+    """Suggest the standard's phrasing for a transcript snippet."""
+    from copilot.suggest.models import SuggestRequest
+
+    copilot = _build(Settings(), show_progress=False)
+    started = time.perf_counter()
+    request = SuggestRequest.model_validate(
+        {"transcript": transcript.replace("\\n", "\n"), "top_k": top_k, "channel": channel}
+    )
+    response = copilot.suggest.suggest(request)
+    elapsed = (time.perf_counter() - started) * 1000
+    if as_json:
+        console.print_json(json.dumps(response.model_dump(), ensure_ascii=False))
+        return
+    if response.scenario:
+        console.print(f"[bold]场景[/bold] {response.scenario.title} ({response.scenario.id}, "
+                      f"confidence {response.scenario.confidence:.2f})  [dim]{elapsed:.0f} ms[/dim]")
+    table = Table(show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("建议话术 / 规范原文")
+    table.add_column("出处")
+    for i, item in enumerate(response.suggestions, start=1):
+        mark = "√" if item.kind == "approved" else "§"
+        citation = item.citation
+        cite = f"{citation.document_title}\n{citation.section}\n[{citation.start}:{citation.end}]"
+        note = "\n[dim](编写, 依据规范)[/dim]" if item.authored else ""
+        table.add_row(str(i), f"{mark} {item.text}{note}", cite)
+    console.print(table)
+
+
+if __name__ == "__main__":
+    app()

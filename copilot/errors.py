@@ -1,0 +1,42 @@
+"""Domain errors with stable codes. The HTTP layer maps them to responses in one place."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    INVALID_INPUT = "invalid_input"
+    NOT_READY = "not_ready"
+    NOT_FOUND = "not_found"
+    KNOWLEDGE_INVALID = "knowledge_invalid"
+    BACKEND_UNAVAILABLE = "backend_unavailable"
+
+
+class CopilotError(Exception):
+    code: ErrorCode = ErrorCode.INVALID_INPUT
+
+    def __init__(self, message: str, details: dict[str, object] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or {}
+
+
+class InvalidInput(CopilotError):
+    code = ErrorCode.INVALID_INPUT
+
+
+class NotReady(CopilotError):
+    code = ErrorCode.NOT_READY
+
+
+class NotFound(CopilotError):
+    code = ErrorCode.NOT_FOUND
+
+
+class KnowledgeInvalid(CopilotError):
+    code = ErrorCode.KNOWLEDGE_INVALID
+
+
+class BackendUnavailable(CopilotError):
+    code = ErrorCode.BACKEND_UNAVAILABLE

@@ -1,0 +1,1 @@
+"""Offline evaluation: suites in the public JSONL format, metrics per task and scenario."""

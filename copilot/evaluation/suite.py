@@ -1,0 +1,64 @@
+"""Read eval suites: one JSON object per line; unknown fields ignored, bad lines reported, not fatal."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from copilot.suggest.transcript import Turn
+
+
+class SuggestCase(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    task: Literal["suggest"]
+    scenario: str = ""
+    transcript: str | list[Turn]
+    expect_any: list[str] = Field(min_length=1)
+    top_k: int = Field(default=3, ge=1, le=10)
+    channel: Literal["voice", "chat", "outbound"] | None = None
+
+
+@dataclass
+class Suite:
+    cases: list[SuggestCase] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # "file:line: message"
+    skipped_tasks: dict[str, int] = field(default_factory=dict)
+
+
+CASE_TYPES: dict[str, type[BaseModel]] = {"suggest": SuggestCase}
+
+
+def load_suites(paths: list[Path]) -> Suite:
+    suite = Suite()
+    for path in paths:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if line.strip():
+                _add_line(suite, f"{path.name}:{number}", line)
+    return suite
+
+
+def _add_line(suite: Suite, where: str, line: str) -> None:
+    try:
+        raw: Any = json.loads(line)
+    except json.JSONDecodeError as exc:
+        suite.problems.append(f"{where}: not JSON: {exc.msg}")
+        return
+    task = raw.get("task") if isinstance(raw, dict) else None
+    case_type = CASE_TYPES.get(str(task))
+    if case_type is None:
+        suite.skipped_tasks[str(task)] = suite.skipped_tasks.get(str(task), 0) + 1
+        return
+    try:
+        case = case_type.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        suite.problems.append(f"{where}: {'.'.join(map(str, first['loc']))}: {first['msg']}")
+        return
+    assert isinstance(case, SuggestCase)
+    suite.cases.append(case)

@@ -1,0 +1,1 @@
+"""Knowledge → Chroma collections (passages and rulebook entries), re-embedding only what changed."""

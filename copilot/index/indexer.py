@@ -1,0 +1,59 @@
+"""Keep a Chroma collection equal to a list of index documents, embedding only new content."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from copilot.embedding.base import Embedder
+from copilot.index.documents import IndexDocument
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    embedded: int
+    kept: int
+    removed: int
+
+
+def open_collection(client: Any, name: str, embedder: Embedder) -> Any:
+    from copilot.index.chroma_embedding import CopilotEmbeddingFunction
+
+    return client.get_or_create_collection(
+        name=name,
+        embedding_function=CopilotEmbeddingFunction(embedder),
+        metadata={"hnsw:space": "cosine", "model": embedder.name},
+    )
+
+
+def sync_collection(
+    collection: Any,
+    documents: list[IndexDocument],
+    embedder: Embedder,
+    *,
+    batch_size: int = 32,
+    progress: Callable[[int], None] | None = None,
+) -> SyncReport:
+    """Ids are content hashes: unchanged documents are kept as they are, never re-embedded."""
+    wanted = {doc.content_hash(embedder.name): doc for doc in documents}
+    existing = set(collection.get(include=[])["ids"])
+    stale = sorted(existing - wanted.keys())
+    if stale:
+        collection.delete(ids=stale)
+    missing = [h for h in wanted if h not in existing]
+    if progress is not None:
+        progress(len(wanted) - len(missing))
+    for start in range(0, len(missing), batch_size):
+        ids = missing[start : start + batch_size]
+        batch = [wanted[h] for h in ids]
+        vectors = embedder.embed_documents([d.simplified for d in batch], batch_size=batch_size)
+        collection.add(
+            ids=ids,
+            embeddings=vectors.tolist(),
+            documents=[d.text for d in batch],
+            metadatas=[d.chroma_metadata() for d in batch],
+        )
+        if progress is not None:
+            progress(len(ids))
+    return SyncReport(embedded=len(missing), kept=len(wanted) - len(missing), removed=len(stale))

@@ -1,0 +1,1 @@
+"""Sources → cleaned documents → passages with citations."""

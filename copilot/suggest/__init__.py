@@ -1,0 +1,1 @@
+""""How do I respond to this": transcript → scenario → the standard's phrasings with citations."""

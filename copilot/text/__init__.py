@@ -1,0 +1,1 @@
+"""Chinese text normalisation shared by ingestion, the rulebook, retrieval and the checker."""

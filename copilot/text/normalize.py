@@ -1,0 +1,103 @@
+"""Script and width normalisation with a map back to the original characters.
+
+Retrieval and matching work on simplified, half-width, case-folded text; what users see keeps the
+original script. Every normalised character remembers the index of the original character it came
+from, so a match found in normalised text is reported as an exact span of the original.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Han blocks converted character by character: a substring then converts exactly as it does inside
+# a longer text, which matching needs (OpenCC's phrase mode can convert a character differently in context).
+_HAN_BLOCKS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2A6DF))
+
+
+@lru_cache(maxsize=1)
+def _t2s_table() -> dict[int, str]:
+    import opencc  # small C extension; imported on first use to keep `import copilot` fast
+
+    converter = opencc.OpenCC("t2s")
+    table: dict[int, str] = {}
+    for low, high in _HAN_BLOCKS:
+        for code in range(low, high + 1):
+            char = chr(code)
+            converted: str = converter.convert(char)
+            if converted != char and len(converted) == 1:
+                table[code] = converted
+    return table
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified, one character for one character, so offsets stay valid."""
+    return text.translate(_t2s_table())
+
+
+def fold_width(ch: str) -> str:
+    """Full-width ASCII and the ideographic space → their half-width forms (one char to one char)."""
+    code = ord(ch)
+    if 0xFF01 <= code <= 0xFF5E:
+        return chr(code - 0xFEE0)
+    if code == 0x3000:
+        return " "
+    return ch
+
+
+def is_separator(ch: str) -> bool:
+    """Whitespace, punctuation and symbols: what an agent may insert between characters."""
+    return unicodedata.category(ch)[0] in "PSZC"
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """Normalised text plus, for each of its characters, the index of the source character."""
+
+    text: str
+    origin: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map the normalised span [start, end) back to a span of the original text."""
+        if not 0 <= start < end <= len(self.text):
+            raise ValueError(f"span {start}:{end} outside normalised text of length {len(self.text)}")
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+def normalize(text: str, *, drop_separators: bool = True, collapse_repeats: bool = False) -> NormalizedText:
+    """Simplified, half-width, case-folded text; optionally without separators and repeated characters."""
+    simplified = to_simplified(text)
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, raw in enumerate(simplified):
+        ch = fold_width(raw).lower()
+        if len(ch) != 1:  # lower() of a few letters expands; keep the original letter then
+            ch = fold_width(raw)
+        if drop_separators and is_separator(ch):
+            continue
+        if collapse_repeats and chars and chars[-1] == ch:
+            continue
+        chars.append(ch)
+        origin.append(index)
+    return NormalizedText("".join(chars), tuple(origin))
+
+
+def match_key(text: str) -> str:
+    """The form two texts are compared in when one is said to quote the other."""
+    return normalize(text).text
+
+
+def locate(haystack: str, needle: str) -> tuple[int, int] | None:
+    """Find `needle` in `haystack` ignoring script, width, case and separators.
+
+    Returns the span in the original `haystack`, or None.
+    """
+    key = match_key(needle)
+    if not key:
+        return None
+    norm = normalize(haystack)
+    at = norm.text.find(key)
+    if at < 0:
+        return None
+    return norm.span(at, at + len(key))

@@ -1,0 +1,50 @@
+"""Shared fixtures. Unit tests use the fake embedder and in-memory Chroma; integration tests the real ones."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from copilot.knowledge import Knowledge, load_knowledge
+from copilot.runtime import Copilot
+from copilot.settings import REPO_ROOT, Settings
+
+SUITES = REPO_ROOT / "eval" / "suites"
+
+
+def make_settings(tmp: Path, *, embedding: str = "fake", store: str = "memory", **overrides: object) -> Settings:
+    settings = Settings()
+    settings.paths.data_dir = tmp
+    settings.embedding.mode = embedding  # type: ignore[assignment]
+    settings.vector_store.mode = store  # type: ignore[assignment]
+    # each test build gets its own collection, so in-memory Chroma state never leaks between tests
+    settings.vector_store.collection_prefix = f"t{abs(hash(tmp)) % 10**8}"
+    for key, value in overrides.items():
+        section, field = key.split("__")
+        setattr(getattr(settings, section), field, value)
+    return settings
+
+
+@pytest.fixture
+def fake_settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> Knowledge:
+    return load_knowledge(REPO_ROOT / "knowledge")
+
+
+@pytest.fixture(scope="session")
+def fake_copilot(tmp_path_factory: pytest.TempPathFactory) -> Copilot:
+    return Copilot.build(make_settings(tmp_path_factory.mktemp("fake")))
+
+
+@pytest.fixture(scope="session")
+def real_copilot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Copilot]:
+    """m3e-small through sentence-transformers, embedded persistent Chroma on disk."""
+    settings = make_settings(tmp_path_factory.mktemp("real"), embedding="sentence-transformers",
+                             store="persistent")
+    yield Copilot.build(settings)

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from copilot.evaluation.suggest_metrics import first_hit, run_suggest
+from copilot.evaluation.suite import load_suites
+from copilot.knowledge import Knowledge
+from copilot.runtime import Copilot
+from copilot.suggest.models import Suggestion, SuggestionCitation, SuggestResponse
+from tests.conftest import SUITES
+
+
+def test_malformed_lines_are_reported_with_line_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "s.jsonl"
+    good = {"id": "x", "task": "suggest", "transcript": "喂", "expect_any": ["您好"], "extra": 1}
+    path.write_text("\n".join([json.dumps(good), "{broken", json.dumps({"id": "y", "task": "suggest"}),
+                               json.dumps({"id": "z", "task": "check", "draft": "x"})]) + "\n")
+    suite = load_suites([path])
+    assert [c.id for c in suite.cases] == ["x"]
+    assert suite.problems[0].startswith("s.jsonl:2:") and suite.problems[1].startswith("s.jsonl:3:")
+    assert suite.skipped_tasks == {"check": 1}
+
+
+def test_first_hit_normalises() -> None:
+    cite = SuggestionCitation(document="d", document_title="t", section="s", quote="q", start=0, end=1)
+    response = SuggestResponse(scenario=None, suggestions=[
+        Suggestion(text=t, kind="approved", scenario_id="s", score=1.0, citation=cite)
+        for t in ("请您稍等", "對不起，讓您久等了！")
+    ])
+    assert first_hit(response, ["对不起让您久等了"]) == 2
+    assert first_hit(response, ["不存在"]) is None
+
+
+def test_project_suites_cover_every_scenario(knowledge: Knowledge) -> None:
+    suite = load_suites(sorted(SUITES.glob("suggest*.jsonl")))
+    assert suite.problems == []
+    counts: dict[str, int] = {}
+    for case in suite.cases:
+        counts[case.scenario] = counts.get(case.scenario, 0) + 1
+    for scenario in knowledge.rulebook.scenarios:
+        assert counts.get(scenario.id, 0) >= 2, scenario.id
+
+
+def test_eval_utterances_are_not_rulebook_examples(knowledge: Knowledge) -> None:
+    examples = {e for s in knowledge.rulebook.scenarios for e in s.examples}
+    suite = load_suites(sorted(SUITES.glob("suggest*.jsonl")))
+    assert [c.id for c in suite.cases if isinstance(c.transcript, str) and c.transcript in examples] == []
+
+
+def test_runner_on_fake_backend(fake_copilot: Copilot) -> None:
+    cases = load_suites([SUITES / "suggest.jsonl"]).cases[:10]
+    report = run_suggest(fake_copilot.suggest, cases)
+    assert len(report.results) == 10
+    assert 0 <= report.hit_at(1) <= report.hit_at(3) <= 1

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from langchain_core.documents import Document
+
+from copilot.retrieve.bm25 import Bm25Index
+from copilot.retrieve.fusion import best_possible, reciprocal_rank_fusion
+from copilot.retrieve.langchain import CopilotRetriever
+from copilot.retrieve.tokenize import tokenize
+from copilot.runtime import Copilot
+
+
+def test_rrf_weights_and_order() -> None:
+    fused = reciprocal_rank_fusion([(1.0, ["a", "b"]), (2.0, ["b", "c"])], k=10)
+    assert max(fused, key=lambda key: fused[key]) == "b"
+    assert fused["a"] == 1.0 / 11
+    assert best_possible([1.0, 2.0], 10) == 3.0 / 11
+
+
+def test_tokenize_simplifies_and_drops_stopwords() -> None:
+    tokens = tokenize("你們的電話怎麼這麼難打啊")
+    assert "电话" in tokens and "啊" not in tokens and "你们" not in tokens
+
+
+def test_bm25_ranks_and_masks() -> None:
+    index = Bm25Index(["宽带断网了", "话费多扣了", "宽带网速慢"])
+    ranked = index.search("我家宽带又断网", k=3)
+    assert ranked[0][0] == 0
+    import numpy as np
+
+    only_last = index.search("宽带", k=3, mask=np.array([False, False, True]))
+    assert [i for i, _ in only_last] == [2]
+    assert index.search("完全无关的词语", k=3) == []
+
+
+def test_hybrid_modes(fake_copilot: Copilot) -> None:
+    retriever = fake_copilot.retriever
+    for mode in ("bm25", "dense", "hybrid"):
+        hits = retriever.search("电话打了半天才接通", kinds=("example",), k=5, mode=mode)
+        assert hits and all(h.document.kind == "example" for h in hits)
+        assert all(0 < h.score <= 1.0 for h in hits)
+        assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_langchain_retriever(fake_copilot: Copilot) -> None:
+    lc = CopilotRetriever(retriever=fake_copilot.retriever, kinds=("passage",), k=3)
+    docs = lc.invoke("让客户先挂电话")
+    assert 1 <= len(docs) <= 3
+    assert all(isinstance(d, Document) and d.metadata["kind"] == "passage" for d in docs)

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import pytest
+
+from copilot.suggest.transcript import Turn, customer_queries, parse_transcript
+
+
+@pytest.mark.parametrize(
+    ("text", "roles"),
+    [
+        ("客户：你好\n坐席：您好\n客户：我要投诉", ["customer", "agent", "customer"]),
+        ("customer: hi\nagent: hello", ["customer", "agent"]),
+        ("顾客:喂\n客服:您好", ["customer", "agent"]),
+        ("电话一直打不通", ["customer"]),
+        ("客户：第一行\n接着说第二行", ["customer"]),
+        ("\n\n", []),
+    ],
+)
+def test_roles(text: str, roles: list[str]) -> None:
+    assert [t.role for t in parse_transcript(text)] == roles
+
+
+def test_continuation_lines_join_the_turn() -> None:
+    turns = parse_transcript("客户：第一行\n接着说第二行")
+    assert turns[0].text == "第一行\n接着说第二行"
+
+
+def test_latest_customer_turn_and_context() -> None:
+    turns = parse_transcript("客户：一\n坐席：好\n客户：二\n客户：三\n坐席：嗯")
+    assert customer_queries(turns) == ("三", "一 二")
+
+
+def test_list_of_turns_and_agent_only() -> None:
+    turns = [Turn(role="agent", text="您好")]
+    assert customer_queries(parse_transcript(turns)) == ("您好", "")

