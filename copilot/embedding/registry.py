@@ -5,33 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from copilot.embedding.base import Embedder
-from copilot.errors import BackendUnavailable
+from copilot.registry import Registry
 from copilot.settings import EmbeddingSettings
 
 EmbedderFactory = Callable[[EmbeddingSettings], Embedder]
-_FACTORIES: dict[str, EmbedderFactory] = {}
-
-
-def register_embedder(mode: str) -> Callable[[EmbedderFactory], EmbedderFactory]:
-    def decorate(factory: EmbedderFactory) -> EmbedderFactory:
-        _FACTORIES[mode] = factory
-        return factory
-
-    return decorate
+EMBEDDERS: Registry[EmbedderFactory] = Registry("embedding")
+register_embedder = EMBEDDERS.register
 
 
 def available_modes() -> list[str]:
-    return sorted(_FACTORIES)
+    return EMBEDDERS.modes()
 
 
 def create_embedder(settings: EmbeddingSettings) -> Embedder:
-    factory = _FACTORIES.get(settings.mode)
-    if factory is None:
-        raise BackendUnavailable(
-            f"unknown embedding mode {settings.mode!r}; valid modes: {', '.join(available_modes())}",
-            {"valid_modes": available_modes()},
-        )
-    return factory(settings)
+    return EMBEDDERS.get(settings.mode)(settings)
 
 
 @register_embedder("sentence-transformers")

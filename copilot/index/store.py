@@ -7,27 +7,16 @@ from collections.abc import Callable
 from typing import Any
 
 from copilot.errors import BackendUnavailable
+from copilot.registry import Registry
 from copilot.settings import Settings
 
 ClientFactory = Callable[[Settings], Any]
-_CLIENTS: dict[str, ClientFactory] = {}
-
-
-def register_store(mode: str) -> Callable[[ClientFactory], ClientFactory]:
-    def decorate(factory: ClientFactory) -> ClientFactory:
-        _CLIENTS[mode] = factory
-        return factory
-
-    return decorate
+STORES: Registry[ClientFactory] = Registry("vector store")
+register_store = STORES.register
 
 
 def create_client(settings: Settings) -> Any:
-    factory = _CLIENTS.get(settings.vector_store.mode)
-    if factory is None:
-        raise BackendUnavailable(
-            f"unknown vector store mode {settings.vector_store.mode!r}; valid modes: {', '.join(sorted(_CLIENTS))}"
-        )
-    return factory(settings)
+    return STORES.get(settings.vector_store.mode)(settings)
 
 
 def _chroma_settings() -> Any:

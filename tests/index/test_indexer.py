@@ -47,3 +47,13 @@ def test_content_hash_depends_on_model_and_text() -> None:
 def test_collection_names_are_valid_for_chroma() -> None:
     assert collection_name("copilot", "st-m3e-small") == "copilot-st-m3e-small"
     assert collection_name("co pilot", "nano/e5") == "co-pilot-nano-e5"
+
+
+def test_unknown_store_mode_lists_valid_modes(fake_settings: Settings) -> None:
+    import pytest
+
+    from copilot.errors import BackendUnavailable
+
+    fake_settings.vector_store = fake_settings.vector_store.model_copy(update={"mode": "redis"})
+    with pytest.raises(BackendUnavailable, match="http, memory, persistent"):
+        create_client(fake_settings)
