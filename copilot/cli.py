@@ -135,5 +135,38 @@ def suggest(
     console.print(table)
 
 
+@app.command()
+def check(
+    draft: Annotated[str, typer.Argument(help="The reply you are about to send.")],
+    channel: Annotated[str | None, typer.Option(help="voice, chat or outbound")] = None,
+    position: Annotated[str | None, typer.Option(help="opening, middle or closing")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON response.")] = False,
+) -> None:
+    """Check a draft: forbidden spans highlighted (red blocks, yellow warnings), the standard's wording below."""
+    from rich.text import Text
+
+    from copilot.check.models import CheckRequest
+
+    copilot = _build(Settings(), show_progress=False)
+    request = CheckRequest.model_validate({"draft": draft, "channel": channel, "position": position})
+    response = copilot.check.check(request)
+    if as_json:
+        console.print_json(json.dumps(response.model_dump(), ensure_ascii=False))
+        return
+    text = Text(draft)
+    for violation in response.violations:
+        style = "bold white on red" if violation.severity == "block" else "black on yellow"
+        text.stylize(style, violation.start, max(violation.end, violation.start + 1))
+    console.print(text)
+    blocking = sum(v.severity == "block" for v in response.violations)
+    console.print(f"[red]有 {blocking} 处需修改[/red]" if response.flagged else "[green]可以发送[/green]")
+    for i, v in enumerate(response.violations, start=1):
+        console.print(f"{i}. [{'red' if v.severity == 'block' else 'yellow'}]{v.text or '（缺失）'}[/] "
+                      f"{v.category} · {v.reason} [dim]({v.detector}, {v.rule_id})[/dim]")
+        if v.alternative:
+            console.print(f"   [green]规范用语：[/green]{v.alternative}")
+        console.print(f"   [dim]出处：{v.citation.document_title} · {v.citation.section} ·「{v.citation.quote}」[/dim]")
+
+
 if __name__ == "__main__":
     app()

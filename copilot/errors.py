@@ -11,6 +11,7 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "not_found"
     KNOWLEDGE_INVALID = "knowledge_invalid"
     BACKEND_UNAVAILABLE = "backend_unavailable"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
 
 
 class CopilotError(Exception):
@@ -24,6 +25,10 @@ class CopilotError(Exception):
 
 class InvalidInput(CopilotError):
     code = ErrorCode.INVALID_INPUT
+
+
+class PayloadTooLarge(CopilotError):
+    code = ErrorCode.PAYLOAD_TOO_LARGE
 
 
 class NotReady(CopilotError):

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from copilot.check.rules import load_rules
+from copilot.check.service import CheckService
 from copilot.embedding import Embedder, create_embedder
 from copilot.index.indexer import SyncReport, open_collection, sync_collection
 from copilot.index.store import collection_name, create_client
@@ -26,6 +28,7 @@ class Copilot:
     collection: Any
     retriever: HybridRetriever
     suggest: SuggestService
+    check: CheckService
     sync_report: SyncReport
     timings: dict[str, float]
 
@@ -54,6 +57,10 @@ class Copilot:
         mark = time.perf_counter()
         retriever = HybridRetriever(knowledge.index_documents, collection, embedder, settings.retrieval)
         timings["bm25_s"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        rules = load_rules(knowledge, settings.paths.knowledge_dir / "checker.yaml")
+        checker = CheckService(rules, embedder, settings.check)
+        timings["checker_s"] = time.perf_counter() - mark
         timings["total_s"] = time.perf_counter() - started
         service = SuggestService(knowledge.rulebook, retriever, settings.suggest)
-        return cls(settings, knowledge, embedder, collection, retriever, service, report, timings)
+        return cls(settings, knowledge, embedder, collection, retriever, service, checker, report, timings)

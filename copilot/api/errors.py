@@ -18,6 +18,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.KNOWLEDGE_INVALID: 500,
     ErrorCode.BACKEND_UNAVAILABLE: 503,
+    ErrorCode.PAYLOAD_TOO_LARGE: 413,
 }
 
 
@@ -63,6 +64,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    413: {"model": ErrorBody, "description": "Input longer than the configured limit"},
     422: {"model": ErrorBody, "description": "Invalid input"},
     503: {"model": ErrorBody, "description": "Index not loaded yet, or a backend is unavailable"},
 }

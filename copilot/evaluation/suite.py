@@ -24,14 +24,39 @@ class SuggestCase(BaseModel):
     channel: Literal["voice", "chat", "outbound"] | None = None
 
 
+class CheckCase(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    task: Literal["check"]
+    scenario: str = ""
+    draft: str = Field(min_length=1)
+    expect_flag: bool
+    expect_spans: list[str] = Field(default_factory=list)
+    expect_category: str | None = None
+    channel: Literal["voice", "chat", "outbound"] | None = None
+    position: Literal["opening", "middle", "closing"] | None = None
+
+
+Case = SuggestCase | CheckCase
+
+
 @dataclass
 class Suite:
-    cases: list[SuggestCase] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # "file:line: message"
     skipped_tasks: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def suggest_cases(self) -> list[SuggestCase]:
+        return [c for c in self.cases if isinstance(c, SuggestCase)]
 
-CASE_TYPES: dict[str, type[BaseModel]] = {"suggest": SuggestCase}
+    @property
+    def check_cases(self) -> list[CheckCase]:
+        return [c for c in self.cases if isinstance(c, CheckCase)]
+
+
+CASE_TYPES: dict[str, type[BaseModel]] = {"suggest": SuggestCase, "check": CheckCase}
 
 
 def load_suites(paths: list[Path]) -> Suite:
@@ -60,5 +85,5 @@ def _add_line(suite: Suite, where: str, line: str) -> None:
         first = exc.errors()[0]
         suite.problems.append(f"{where}: {'.'.join(map(str, first['loc']))}: {first['msg']}")
         return
-    assert isinstance(case, SuggestCase)
+    assert isinstance(case, SuggestCase | CheckCase)
     suite.cases.append(case)

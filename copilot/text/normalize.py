@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
 # Han blocks converted character by character: a substring then converts exactly as it does inside
 # a longer text, which matching needs (OpenCC's phrase mode can convert a character differently in context).
 _HAN_BLOCKS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2A6DF))
@@ -47,8 +49,35 @@ def fold_width(ch: str) -> str:
 
 
 def is_separator(ch: str) -> bool:
-    """Whitespace, punctuation and symbols: what an agent may insert between characters."""
+    """Whitespace, punctuation, symbols and controls: what an agent may insert between characters."""
     return unicodedata.category(ch)[0] in "PSZC"
+
+
+# Planes searched for separators: the BMP and the emoji blocks (an emoji is a favourite filler).
+_SEPARATOR_RANGES = ((0, 0xFFFF), (0x1F000, 0x1FAFF))
+_GAP = "\x00"
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    """One translate table: traditional → simplified, full → half width, upper → lower case."""
+    table = dict(_t2s_table())
+    for code in range(0xFF01, 0xFF5F):
+        table[code] = chr(code - 0xFEE0).lower()
+    table[0x3000] = " "
+    for code in range(ord("A"), ord("Z") + 1):
+        table[code] = chr(code + 32)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _gap_table() -> dict[int, str]:
+    return {
+        code: _GAP
+        for low, high in _SEPARATOR_RANGES
+        for code in range(low, high + 1)
+        if unicodedata.category(chr(code))[0] in "PSZC"
+    }
 
 
 @dataclass(frozen=True)
@@ -56,7 +85,7 @@ class NormalizedText:
     """Normalised text plus, for each of its characters, the index of the source character."""
 
     text: str
-    origin: tuple[int, ...]
+    origin: list[int]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map the normalised span [start, end) back to a span of the original text."""
@@ -66,21 +95,23 @@ class NormalizedText:
 
 
 def normalize(text: str, *, drop_separators: bool = True, collapse_repeats: bool = False) -> NormalizedText:
-    """Simplified, half-width, case-folded text; optionally without separators and repeated characters."""
-    simplified = to_simplified(text)
-    chars: list[str] = []
-    origin: list[int] = []
-    for index, raw in enumerate(simplified):
-        ch = fold_width(raw).lower()
-        if len(ch) != 1:  # lower() of a few letters expands; keep the original letter then
-            ch = fold_width(raw)
-        if drop_separators and is_separator(ch):
-            continue
-        if collapse_repeats and chars and chars[-1] == ch:
-            continue
-        chars.append(ch)
-        origin.append(index)
-    return NormalizedText("".join(chars), tuple(origin))
+    """Simplified, half-width, lower-case text; optionally without separators and repeated characters.
+
+    Every step maps one character to one character or drops it, so an origin list is enough to map back.
+    The dropping is done on code-point arrays: drafts are checked on every pause in typing.
+    """
+    folded = text.translate(_fold_table())
+    if drop_separators:
+        folded = folded.translate(_gap_table())
+    codes = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
+    keep = codes != 0 if drop_separators else np.ones(len(codes), dtype=bool)
+    origin = np.flatnonzero(keep)
+    codes = codes[keep]
+    if collapse_repeats and len(codes) > 1:
+        first_of_run = np.ones(len(codes), dtype=bool)
+        first_of_run[1:] = codes[1:] != codes[:-1]
+        codes, origin = codes[first_of_run], origin[first_of_run]
+    return NormalizedText(codes.tobytes().decode("utf-32-le"), origin.tolist())
 
 
 def match_key(text: str) -> str:

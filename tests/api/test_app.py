@@ -76,3 +76,37 @@ def test_failed_load_says_why(fake_settings: Settings, tmp_path) -> None:  # typ
 def test_unknown_route_uses_envelope(client: TestClient) -> None:
     response = client.get("/v1/nothing")
     assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+
+
+def test_check_contract(client: TestClient) -> None:
+    response = client.post("/v1/check", json={"draft": "有 本 事 就 投 訴 我", "channel": "chat"})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["flagged"] is True
+    violation = data["violations"][0]
+    assert {"start", "end", "text", "category", "severity", "rule_id", "reason", "alternative", "citation",
+            "detector"} <= set(violation)
+    assert (violation["start"], violation["end"]) == (0, 13) and violation["category"] == "provoking"
+    assert {"document", "section", "quote"} <= set(violation["citation"])
+
+
+def test_rewrite_contract(client: TestClient) -> None:
+    data = client.post("/v1/rewrite", json={"draft": "这事不归我管"}).json()
+    assert data["changes"][0]["before"] == "这事不归我管"
+    assert data["draft"] == data["changes"][0]["after"]
+    assert set(data) == {"draft", "changes", "needs_human", "flagged"}
+
+
+def test_empty_draft_is_422(client: TestClient) -> None:
+    for body in ({"draft": ""}, {}, {"draft": "好", "position": "end"}):
+        response = client.post("/v1/check", json=body)
+        assert response.status_code == 422 and response.json()["error"]["code"] == "invalid_input"
+
+
+def test_one_megabyte_draft_is_413_naming_the_limit(client: TestClient, fake_settings: Settings) -> None:
+    response = client.post("/v1/check", json={"draft": "好" * 1_000_000})
+    assert response.status_code == 413
+    error = response.json()["error"]
+    assert error["code"] == "payload_too_large"
+    assert str(fake_settings.check.max_draft_chars) in error["message"]
+    assert error["details"]["limit"] == fake_settings.check.max_draft_chars

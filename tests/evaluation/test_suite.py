@@ -15,11 +15,13 @@ def test_malformed_lines_are_reported_with_line_numbers(tmp_path: Path) -> None:
     path = tmp_path / "s.jsonl"
     good = {"id": "x", "task": "suggest", "transcript": "喂", "expect_any": ["您好"], "extra": 1}
     path.write_text("\n".join([json.dumps(good), "{broken", json.dumps({"id": "y", "task": "suggest"}),
-                               json.dumps({"id": "z", "task": "check", "draft": "x"})]) + "\n")
+                               json.dumps({"id": "z", "task": "ask", "question": "x"}),
+                               json.dumps({"id": "c", "task": "check", "draft": "x"})]) + "\n")
     suite = load_suites([path])
     assert [c.id for c in suite.cases] == ["x"]
     assert suite.problems[0].startswith("s.jsonl:2:") and suite.problems[1].startswith("s.jsonl:3:")
-    assert suite.skipped_tasks == {"check": 1}
+    assert suite.skipped_tasks == {"ask": 1}
+    assert suite.problems[2].startswith("s.jsonl:5: expect_flag")
 
 
 def test_first_hit_normalises() -> None:
@@ -49,7 +51,29 @@ def test_eval_utterances_are_not_rulebook_examples(knowledge: Knowledge) -> None
 
 
 def test_runner_on_fake_backend(fake_copilot: Copilot) -> None:
-    cases = load_suites([SUITES / "suggest.jsonl"]).cases[:10]
+    cases = load_suites([SUITES / "suggest.jsonl"]).suggest_cases[:10]
     report = run_suggest(fake_copilot.suggest, cases)
     assert len(report.results) == 10
     assert 0 <= report.hit_at(1) <= report.hit_at(3) <= 1
+
+
+def test_project_check_suites_cover_every_category_and_variant() -> None:
+    from copilot.rulebook.models import Category
+
+    suite = load_suites(sorted(SUITES.glob("check*.jsonl")))
+    assert suite.problems == []
+    positives = [c for c in suite.check_cases if c.expect_flag]
+    assert {c.scenario for c in suite.check_cases} == {"paraphrase", "obfuscated", "verbatim", "near-miss"}
+    # every category that can block has a positive case (vague words only ever warn)
+    assert {c.expect_category for c in positives} >= set(Category) - {Category.VAGUE, Category.COLLOQUIAL}
+
+
+def test_suggest_expectations_match_current_rulebook_phrasings(knowledge: Knowledge) -> None:
+    """Editing a phrasing in the rulebook must come with its eval expectations, or hits go unnoticed."""
+    from copilot.text.normalize import match_key
+
+    stale = []
+    for case in load_suites(sorted(SUITES.glob("suggest*.jsonl"))).suggest_cases:
+        phrasings = [match_key(p.text) for p in knowledge.rulebook.scenario(case.scenario).approved]
+        stale += [(case.id, e) for e in case.expect_any if not any(match_key(e) in p for p in phrasings)]
+    assert stale == []

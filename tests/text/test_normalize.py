@@ -43,7 +43,7 @@ def test_origin_points_into_the_source(text: str) -> None:
     norm = normalize(text)
     assert len(norm.origin) == len(norm.text)
     assert all(0 <= i < len(text) for i in norm.origin)
-    assert list(norm.origin) == sorted(set(norm.origin))
+    assert norm.origin == sorted(set(norm.origin))
 
 
 @given(st.lists(CJK, min_size=2, max_size=8), st.lists(NOISE, min_size=0, max_size=8),

@@ -1,0 +1,90 @@
+"""Exact forbidden phrases (Aho-Corasick over normalised text), with an allow-list that wins."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from copilot.check.draft import Draft
+from copilot.check.models import Violation
+from copilot.check.rules import Rule, RuleSet
+from copilot.rulebook.models import Category
+from copilot.text.normalize import is_separator, normalize
+
+CLAUSE = re.compile(r"[^，。！？；、,.!?;…\s]+")
+MIN_CLAUSE_KEY = 4  # a clause of a longer forbidden phrase stands alone as a key from this length on
+
+
+def key_of(text: str) -> str:
+    return normalize(text, collapse_repeats=True).text
+
+
+def _automaton(entries: dict[str, list[Any]]) -> Any:
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for key, values in entries.items():
+        automaton.add_word(key, (len(key), values))
+    if entries:
+        automaton.make_automaton()
+    return automaton
+
+
+def allowed_spans(automaton: Any, text: str) -> list[tuple[int, int]]:
+    if not len(automaton):
+        return []
+    return [(end + 1 - length, end + 1) for end, (length, _) in automaton.iter(text)]
+
+
+def inside_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+class LexiconDetector:
+    def __init__(self, rules: RuleSet) -> None:
+        allowed_keys = [key_of(t) for t in rules.allowed]
+        entries: dict[str, list[Rule]] = {}
+        for rule in rules.forbidden:
+            for key in self._keys(rule.text, allowed_keys):
+                entries.setdefault(key, []).append(rule)
+        self.key_count = len(entries)
+        self._forbidden = _automaton(entries)
+        self.allowed = _automaton({k: [] for k in allowed_keys if k})
+
+    @staticmethod
+    def _keys(text: str, allowed_keys: list[str]) -> set[str]:
+        """The whole phrase, and each long clause of it that no approved phrasing contains."""
+        keys = {key_of(text)}
+        for clause in CLAUSE.findall(text):
+            key = key_of(clause)
+            if len(key) >= MIN_CLAUSE_KEY and not any(key in allowed for allowed in allowed_keys):
+                keys.add(key)
+        return {k for k in keys if k}
+
+    def matches(self, text: str) -> list[tuple[int, int, Rule]]:
+        """(start, end, rule) in the normalised text, before context rules; for benchmarks and tests."""
+        if not len(self._forbidden):
+            return []
+        out: list[tuple[int, int, Rule]] = []
+        for end, (length, rules) in self._forbidden.iter(text):
+            out.extend((end + 1 - length, end + 1, rule) for rule in rules)
+        return out
+
+    def detect(self, draft: Draft) -> list[Violation]:
+        norm = draft.norm.text
+        allowed = allowed_spans(self.allowed, norm)
+        found = []
+        for start, end, rule in self.matches(norm):
+            if inside_any(start, end, allowed) or not self._applies(rule, draft, start, end):
+                continue
+            found.append(draft.violation_at_norm(start, end, rule, "lexicon"))
+        return found
+
+    @staticmethod
+    def _applies(rule: Rule, draft: Draft, start: int, end: int) -> bool:
+        if rule.category == Category.VAGUE and draft.channel != "outbound":
+            return False  # vague words are a fault in return visits only
+        if end - start == 1:  # a lone character (喂, 嘿) counts only where a clause begins
+            begin = draft.norm.origin[start]
+            return begin == 0 or is_separator(draft.text[begin - 1])
+        return True

@@ -1,0 +1,60 @@
+"""Request and response models of the checker and the rule-based rewrite."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from copilot.rulebook.models import Channel, Severity
+
+Position = Literal["opening", "middle", "closing"]
+Detector = Literal["lexicon", "pattern", "semantic", "style"]
+
+
+class CheckRequest(BaseModel):
+    draft: str = Field(min_length=1, description="The reply the agent is about to send.")
+    channel: Channel | None = Field(default=None, description="voice, chat or outbound (return visits).")
+    position: Position | None = Field(
+        default=None, description="Where the draft stands in the conversation: opening, middle or closing."
+    )
+
+
+class RuleCitation(BaseModel):
+    document: str
+    document_title: str
+    section: str
+    quote: str
+
+
+class Violation(BaseModel):
+    start: int = Field(description="Code-point offset into the draft as sent.")
+    end: int = Field(description="End offset, exclusive.")
+    text: str
+    category: str
+    severity: Severity
+    rule_id: str
+    reason: str
+    alternative: str | None = Field(description="The standard's compliant wording, where it has one.")
+    citation: RuleCitation
+    detector: Detector
+
+
+class CheckResponse(BaseModel):
+    flagged: bool = Field(description="True iff any violation is blocking.")
+    violations: list[Violation]
+
+
+class Change(BaseModel):
+    start: int
+    end: int
+    before: str
+    after: str
+    rule_id: str
+
+
+class RewriteResponse(BaseModel):
+    draft: str = Field(description="The draft with each blocking span replaced by the standard's wording.")
+    changes: list[Change]
+    needs_human: list[Violation] = Field(description="Blocking violations with no alternative to apply.")
+    flagged: bool = Field(description="Whether the rewritten draft still has blocking violations.")

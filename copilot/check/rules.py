@@ -1,0 +1,166 @@
+"""The checker's rules: the rulebook's forbidden phrasings plus `knowledge/checker.yaml`, all cited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from copilot.check.models import RuleCitation
+from copilot.errors import KnowledgeInvalid
+from copilot.knowledge import Knowledge
+from copilot.rulebook.loader import cite
+from copilot.rulebook.models import Category, Citation, Severity
+
+REASONS: dict[str, str] = {
+    Category.RHETORICAL: "反问、质问客户的语气，规范严禁使用。",
+    Category.IMPATIENT: "不耐烦、生硬傲慢的说法，规范要求耐心解释、有问必答。",
+    Category.SHIRKING: "推卸责任、推诿的说法，规范要求首问负责，不说“不知道”。",
+    Category.BLAMING: "指责、教训或埋怨客户，规范要求不责备、不顶撞客户。",
+    Category.RUSHING: "催促客户或急于结束通话，规范禁止催促性语言。",
+    Category.PROVOKING: "刺激客户、激化矛盾的说法。",
+    Category.VULGAR: "庸俗、骂人的话。",
+    Category.REFUSAL: "生硬拒绝，应说明原因并提供替代方案。",
+    Category.VAGUE: "回访中使用模糊性语言，应给出明确答复。",
+    Category.COLLOQUIAL: "口语化、俚语或方言用词，应使用规范服务用语。",
+    Category.IMPROPER_ADDRESS: "称呼不当，应使用“您”“先生/女士”等敬称。",
+    Category.UNAUTHORISED_PROMISE: "越权或过度承诺，不承诺规范之外的结果和时间。",
+    "missing_greeting": "开场缺少问候语，应先问候客户。",
+    "missing_closing": "结束时缺少结束语，应确认是否还有其他需要并道别。",
+}
+
+
+class _Cited(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source: str
+    quote: str
+
+
+class TermEntry(_Cited):
+    text: str
+    category: Category
+    scenario: str
+    severity: Severity = "block"
+
+
+class PatternEntry(_Cited):
+    id: str
+    parts: list[str | list[str]] = Field(min_length=2, description="In order; a list part means any of them.")
+    max_gap: int = Field(ge=0, le=20)
+    category: Category
+    scenario: str
+
+
+class AllowEntry(_Cited):
+    text: str
+
+
+class CompliantEntry(_Cited):
+    text: str
+
+
+class StyleList(_Cited):
+    words: list[str] = Field(default_factory=list)
+    endings: list[str] = Field(default_factory=list)
+
+
+class CheckerData(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    terms: list[TermEntry] = Field(default_factory=list)
+    patterns: list[PatternEntry] = Field(default_factory=list)
+    allow: list[AllowEntry] = Field(default_factory=list)
+    compliant: list[CompliantEntry] = Field(default_factory=list)
+    style: dict[str, StyleList] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One thing the checker can report, with everything a violation needs."""
+
+    id: str
+    text: str
+    category: str
+    severity: Severity
+    alternative: str | None
+    citation: RuleCitation
+    scenario_id: str | None
+
+    @property
+    def reason(self) -> str:
+        return REASONS.get(self.category, "不符合服务规范。")
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    forbidden: list[Rule]  # rulebook forbidden phrasings and checker terms (lexicon + semantic exemplars)
+    patterns: list[tuple[PatternEntry, Rule]]
+    allowed: list[str]  # approved phrasings and allow entries
+    compliant: list[str]  # approved phrasings and compliant exemplars (semantic counter-examples)
+    style: dict[str, tuple[StyleList, Rule]]
+
+
+def load_rules(knowledge: Knowledge, path: Path) -> RuleSet:
+    data = _read(path)
+    rulebook = knowledge.rulebook
+    scenario_ids = {s.id for s in rulebook.scenarios}
+
+    def alternative(scenario_id: str) -> str | None:
+        return rulebook.scenario(scenario_id).approved[0].text if scenario_id in scenario_ids else None
+
+    def cited(entry: _Cited, what: str) -> RuleCitation:
+        document = knowledge.documents.get(entry.source)
+        citation = cite(document, entry.quote) if document else None
+        if citation is None:
+            raise KnowledgeInvalid(f"{path.name}: {what}: quote not found in {entry.source}: {entry.quote!r}")
+        return _rule_citation(citation)
+
+    forbidden = []
+    for scenario in rulebook.scenarios:
+        for i, phrasing in enumerate(scenario.forbidden):
+            assert phrasing.citation is not None
+            forbidden.append(Rule(f"{scenario.id}/forbidden/{i}", phrasing.text, phrasing.category,
+                                  phrasing.severity, scenario.approved[0].text,
+                                  _rule_citation(phrasing.citation), scenario.id))
+    for i, term in enumerate(data.terms):
+        _known(term.scenario, scenario_ids, path)
+        forbidden.append(Rule(f"term/{i}", term.text, term.category, term.severity,
+                              alternative(term.scenario), cited(term, term.text), term.scenario))
+    patterns = []
+    for entry in data.patterns:
+        _known(entry.scenario, scenario_ids, path)
+        shown = "…".join(p if isinstance(p, str) else "/".join(p) for p in entry.parts)
+        rule = Rule(f"pattern/{entry.id}", shown, entry.category, "block",
+                    alternative(entry.scenario), cited(entry, entry.id), entry.scenario)
+        patterns.append((entry, rule))
+    approved = [p.text for s in rulebook.scenarios for p in s.approved]
+    for allow in data.allow:
+        cited(allow, allow.text)
+    for example in data.compliant:
+        cited(example, example.text)
+    style = {
+        name: (entry, Rule(f"style/{name}", name, name, "warn", None, cited(entry, name), None))
+        for name, entry in data.style.items()
+    }
+    compliant = approved + [c.text for c in data.compliant]
+    return RuleSet(forbidden, patterns, approved + [a.text for a in data.allow], compliant, style)
+
+
+def _read(path: Path) -> CheckerData:
+    try:
+        return CheckerData.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise KnowledgeInvalid(f"{path.name}: {exc}", {"file": str(path)}) from exc
+
+
+def _known(scenario_id: str, known: set[str], path: Path) -> None:
+    if scenario_id not in known:
+        raise KnowledgeInvalid(f"{path.name}: unknown scenario {scenario_id!r}")
+
+
+def _rule_citation(citation: Citation) -> RuleCitation:
+    return RuleCitation(document=citation.document, document_title=citation.document_title,
+                        section=citation.section, quote=citation.quote)

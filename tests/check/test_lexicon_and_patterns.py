@@ -1,0 +1,106 @@
+"""Exact detectors, with the fake embedder: fast, and independent of any model."""
+
+from __future__ import annotations
+
+import pytest
+
+from copilot.check.models import CheckRequest
+from copilot.rulebook.models import Category
+from copilot.runtime import Copilot
+from copilot.text.normalize import match_key
+
+EXACT = {"lexicon", "pattern"}
+RULES = {"lexicon", "pattern", "style"}  # everything but the model-dependent semantic detector
+
+
+def _to_traditional(text: str) -> str:
+    import opencc
+
+    return str(opencc.OpenCC("s2t").convert(text))
+
+
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+OBFUSCATIONS = {
+    "verbatim": lambda t: t,
+    "traditional": _to_traditional,
+    "spaces": lambda t: " ".join(t),
+    "symbols": lambda t: "*".join(t),
+    "full-width-symbols": lambda t: "＊".join(t),
+    "repeated": lambda t: "".join(c * 2 for c in t),
+    "full-width": _full_width,
+}
+
+
+def _blocking_forbidden(copilot: Copilot) -> list[tuple[str, str]]:
+    return [(s.id, f.text) for s in copilot.knowledge.rulebook.scenarios for f in s.forbidden
+            if f.severity == "block" and f.category != Category.VAGUE]
+
+
+@pytest.mark.parametrize("how", sorted(OBFUSCATIONS))
+def test_every_forbidden_phrasing_is_caught_with_exact_spans(fake_copilot: Copilot, how: str) -> None:
+    missed = []
+    for scenario_id, phrase in _blocking_forbidden(fake_copilot):
+        written = OBFUSCATIONS[how](phrase)
+        draft = f"先生，{written}。"
+        response = fake_copilot.check.check(CheckRequest(draft=draft), EXACT)
+        begin, end = 3, 3 + len(written)
+        hits = [v for v in response.violations if v.severity == "block" and v.start < end and begin < v.end]
+        if not hits:
+            missed.append((scenario_id, written))
+            continue
+        for violation in hits:
+            assert begin <= violation.start < violation.end <= end, (draft, violation)
+            assert violation.text == draft[violation.start : violation.end]
+            assert match_key(violation.text)  # a span of real characters, not just inserted symbols
+    assert missed == []
+
+
+def test_every_approved_phrasing_raises_no_blocking_violation(fake_copilot: Copilot) -> None:
+    offending = []
+    for scenario in fake_copilot.knowledge.rulebook.scenarios:
+        for phrasing in scenario.approved:
+            for channel in scenario.channels:
+                response = fake_copilot.check.check(CheckRequest(draft=phrasing.text, channel=channel), EXACT)
+                offending += [(phrasing.text, v.text) for v in response.violations if v.severity == "block"]
+    assert offending == []
+
+
+@pytest.mark.parametrize(
+    ("draft", "span"),
+    [("你有本事现在就去投诉我", "有本事现在就去投诉"),
+     ("这种事情不归我们部门管", "不归我们部门管"),
+     ("你为啥自己不看一下页面", "你为啥自己不看"),
+     ("我保证明天钱全部给您退款", "保证明天钱全部给您退款")],
+)
+def test_patterns_bridge_a_varying_middle(fake_copilot: Copilot, draft: str, span: str) -> None:
+    response = fake_copilot.check.check(CheckRequest(draft=draft), {"pattern"})
+    assert [v.text for v in response.violations] == [span]
+    assert response.violations[0].detector == "pattern"
+
+
+def test_allow_list_wins_over_shorter_forbidden_match(fake_copilot: Copilot) -> None:
+    # 大约 is vague in return visits, but 「大约会占用您…」 is the standard's own outbound wording
+    draft = "我们大约会占用您两分钟时间，请问现在方便吗？"
+    response = fake_copilot.check.check(CheckRequest(draft=draft, channel="outbound"), RULES)
+    assert [v for v in response.violations if v.category == "vague"] == []
+    vague = fake_copilot.check.check(CheckRequest(draft="退保手续大约要一周", channel="outbound"), RULES)
+    assert [v.text for v in vague.violations if v.category == "vague"] == ["大约"]
+
+
+def test_lone_character_counts_only_at_clause_start(fake_copilot: Copilot) -> None:
+    flagged = fake_copilot.check.check(CheckRequest(draft="喂，您好"), EXACT)
+    assert [v.text for v in flagged.violations] == ["喂"]
+    assert fake_copilot.check.check(CheckRequest(draft="宝宝喂奶的时间"), EXACT).violations == []
+
+
+def test_violation_carries_rule_reason_alternative_and_citation(fake_copilot: Copilot) -> None:
+    response = fake_copilot.check.check(CheckRequest(draft="这个你问我，我问谁？"), EXACT)
+    violation = response.violations[0]
+    assert violation.category == "rhetorical" and violation.severity == "block"
+    assert violation.rule_id == "unknown-answer/forbidden/2"
+    assert violation.reason and violation.alternative == "很抱歉，请您稍等一下，我帮您核实。"
+    assert violation.citation.document == "call-centre-manual" and "我问谁" in violation.citation.quote
+    assert response.flagged
