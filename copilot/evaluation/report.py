@@ -1,0 +1,94 @@
+"""The eval report: one typed model, so its JSON schema is stable and documented (schema_version)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+SCHEMA_VERSION = 1
+
+
+class Latency(BaseModel):
+    p50_ms: float
+    p95_ms: float
+
+
+class SuggestScores(BaseModel):
+    cases: int
+    hit_at_1: float
+    hit_at_3: float
+    mrr: float
+
+
+class SuggestFailure(BaseModel):
+    id: str
+    scenario: str
+    transcript: str
+    expected: list[str]
+    returned: list[str]
+    rank: int | None = Field(description="Rank of the first hit beyond top_k, or null when nothing matched.")
+
+
+class SuggestSection(BaseModel):
+    overall: SuggestScores
+    latency: Latency
+    per_scenario: dict[str, SuggestScores]
+    failures: list[SuggestFailure]
+
+
+class CheckScores(BaseModel):
+    cases: int
+    precision: float
+    recall: float
+    f1: float
+    false_positive_rate: float
+    span_recall: float
+    category_accuracy: float
+
+
+class Span(BaseModel):
+    start: int
+    end: int
+    text: str
+    category: str
+    severity: str
+    detector: str
+
+
+class CheckFailure(BaseModel):
+    id: str
+    group: str
+    draft: str
+    expect_flag: bool
+    flagged: bool
+    expect_spans: list[str]
+    expect_category: str | None
+    violations: list[Span]
+
+
+class CheckSection(BaseModel):
+    overall: CheckScores
+    latency: Latency
+    per_category: dict[str, CheckScores] = Field(description="Positive cases grouped by expect_category.")
+    per_group: dict[str, CheckScores] = Field(description="Cases grouped by their `scenario` label.")
+    failures: list[CheckFailure]
+
+
+class ThresholdResult(BaseModel):
+    name: str
+    limit: float
+    value: float | None
+    passed: bool
+
+
+class EvalReport(BaseModel):
+    schema_version: int = SCHEMA_VERSION
+    label: str = Field(description="What was run, e.g. the embedding backend and retrieval mode.")
+    suites: list[str]
+    problems: list[str] = Field(description="Malformed lines, as file:line: message.")
+    suggest: SuggestSection | None
+    check: CheckSection | None
+    thresholds: list[ThresholdResult]
+
+    @property
+    def passed(self) -> bool:
+        return all(t.passed for t in self.thresholds)

@@ -1,0 +1,132 @@
+"""Run suites against a built copilot and summarise them into an EvalReport."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from copilot.evaluation.check_metrics import CheckReport, CheckResult, run_check
+from copilot.evaluation.report import (
+    CheckFailure,
+    CheckScores,
+    CheckSection,
+    EvalReport,
+    Latency,
+    Span,
+    SuggestFailure,
+    SuggestScores,
+    SuggestSection,
+    ThresholdResult,
+)
+from copilot.evaluation.suggest_metrics import CaseResult, SuggestReport, run_suggest
+from copilot.evaluation.suite import Suite
+from copilot.runtime import Copilot
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    min_hit3: float | None = None
+    min_f1: float | None = None
+    max_fpr: float | None = None
+
+
+@dataclass(frozen=True)
+class EvalOutcome:
+    report: EvalReport
+    suggest: SuggestReport | None  # per-case results, for JUnit
+    check: CheckReport | None
+
+
+def evaluate(copilot: Copilot, suite: Suite, *, label: str, suites: list[str], thresholds: Thresholds,
+             retrieval_mode: str | None = None, detectors: set[str] | None = None) -> EvalOutcome:
+    suggest_raw = run_suggest(copilot.suggest, suite.suggest_cases, retrieval_mode) if suite.suggest_cases else None
+    check_raw = run_check(copilot.check, suite.check_cases, detectors) if suite.check_cases else None
+    suggest = _suggest_section(suggest_raw) if suggest_raw else None
+    check = _check_section(check_raw) if check_raw else None
+    report = EvalReport(label=label, suites=suites, problems=suite.problems, suggest=suggest, check=check,
+                        thresholds=_judge(thresholds, suggest, check))
+    return EvalOutcome(report, suggest_raw, check_raw)
+
+
+def _latency(values: list[float]) -> Latency:
+    if not values:
+        return Latency(p50_ms=0.0, p95_ms=0.0)
+    return Latency(p50_ms=round(float(np.percentile(values, 50)), 2),
+                   p95_ms=round(float(np.percentile(values, 95)), 2))
+
+
+def _suggest_scores(report: SuggestReport, rows: list[CaseResult] | None = None) -> SuggestScores:
+    rows = report.results if rows is None else rows
+    sub = SuggestReport(rows)
+    return SuggestScores(cases=len(rows), hit_at_1=round(sub.hit_at(1), 4), hit_at_3=round(sub.hit_at(3), 4),
+                         mrr=round(sub.mrr(), 4))
+
+
+def _suggest_section(report: SuggestReport) -> SuggestSection:
+    failures = [
+        SuggestFailure(
+            id=r.case.id, scenario=r.case.scenario,
+            transcript=r.case.transcript if isinstance(r.case.transcript, str)
+            else "\n".join(f"{t.role}: {t.text}" for t in r.case.transcript),
+            expected=r.case.expect_any, returned=r.returned, rank=r.rank,
+        )
+        for r in report.failures(3)
+    ]
+    return SuggestSection(
+        overall=_suggest_scores(report), latency=_latency([r.latency_ms for r in report.results]),
+        per_scenario={k: _suggest_scores(report, v) for k, v in sorted(report.by_scenario().items())},
+        failures=failures,
+    )
+
+
+def _check_scores(rows: list[CheckResult]) -> CheckScores:
+    report = CheckReport(rows)
+    return CheckScores(
+        cases=len(rows), precision=round(report.precision, 4), recall=round(report.recall, 4),
+        f1=round(report.f1, 4), false_positive_rate=round(report.false_positive_rate, 4),
+        span_recall=round(report.span_recall, 4), category_accuracy=round(report.category_accuracy, 4),
+    )
+
+
+def _check_section(report: CheckReport) -> CheckSection:
+    by_category: dict[str, list[CheckResult]] = defaultdict(list)
+    by_group: dict[str, list[CheckResult]] = defaultdict(list)
+    for result in report.results:
+        by_group[result.case.scenario or "-"].append(result)
+        if result.case.expect_flag and result.case.expect_category:
+            by_category[result.case.expect_category].append(result)
+    failures = [
+        CheckFailure(
+            id=r.case.id, group=r.case.scenario, draft=r.case.draft, expect_flag=r.case.expect_flag,
+            flagged=r.response.flagged, expect_spans=r.case.expect_spans, expect_category=r.case.expect_category,
+            violations=[Span(start=v.start, end=v.end, text=v.text, category=v.category, severity=v.severity,
+                             detector=v.detector) for v in r.response.violations],
+        )
+        for r in report.results
+        if r.response.flagged != r.case.expect_flag or (r.case.expect_flag and not all(r.span_hits()))
+    ]
+    return CheckSection(
+        overall=_check_scores(report.results), latency=_latency([r.latency_ms for r in report.results]),
+        per_category={k: _check_scores(v) for k, v in sorted(by_category.items())},
+        per_group={k: _check_scores(v) for k, v in sorted(by_group.items())},
+        failures=failures,
+    )
+
+
+def _judge(limits: Thresholds, suggest: SuggestSection | None, check: CheckSection | None) -> list[ThresholdResult]:
+    results = []
+    if limits.min_hit3 is not None:
+        value = suggest.overall.hit_at_3 if suggest else None
+        results.append(ThresholdResult(name="suggest hit@3 >=", limit=limits.min_hit3, value=value,
+                                       passed=value is not None and value >= limits.min_hit3))
+    if limits.min_f1 is not None:
+        value = check.overall.f1 if check else None
+        results.append(ThresholdResult(name="check F1 >=", limit=limits.min_f1, value=value,
+                                       passed=value is not None and value >= limits.min_f1))
+    if limits.max_fpr is not None:
+        value = check.overall.false_positive_rate if check else None
+        results.append(ThresholdResult(name="check false-positive rate <=", limit=limits.max_fpr, value=value,
+                                       passed=value is not None and value <= limits.max_fpr))
+    return results
