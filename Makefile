@@ -16,7 +16,7 @@ ingest: install
 serve: ingest
 	.venv/bin/copilot serve --host $(HOST) --port $(PORT)
 
-# Quality gates, just under the measured quality (suggest hit@3 0.925, check F1 0.79, near-miss FPR 0.015).
+# Quality gates, just under the measured quality (suggest hit@3 0.925, check F1 0.783, near-miss FPR 0.015).
 EVAL_GATES ?= --min-hit3 0.90 --min-f1 0.75 --max-fpr 0.05
 
 test: install-dev

@@ -12,7 +12,9 @@ from copilot.rulebook.models import Category
 from copilot.text.normalize import is_separator, normalize
 
 CLAUSE = re.compile(r"[^，。！？；、,.!?;…\s]+")
-MIN_CLAUSE_KEY = 4  # a clause of a longer forbidden phrase stands alone as a key from this length on
+# A clause of a longer forbidden phrase stands alone as a key from this length on: shorter clauses are often
+# harmless alone (不好意思, 再讲一次, 听不清楚 are clauses of forbidden sentences and of polite ones).
+MIN_CLAUSE_KEY = 5
 
 
 def key_of(text: str) -> str:

@@ -104,3 +104,12 @@ def test_violation_carries_rule_reason_alternative_and_citation(fake_copilot: Co
     assert violation.reason and violation.alternative == "很抱歉，请您稍等一下，我帮您核实。"
     assert violation.citation.document == "call-centre-manual" and "我问谁" in violation.citation.quote
     assert response.flagged
+
+
+@pytest.mark.parametrize(
+    "draft",
+    ["请问有什么事需要我帮忙的吗？", "不好意思让您久等了", "麻烦您再讲一次，好吗？",
+     "抱歉，我这边听不清楚，麻烦您再说一遍"],
+)
+def test_polite_wording_that_shares_a_clause_with_forbidden_phrases(fake_copilot: Copilot, draft: str) -> None:
+    assert not fake_copilot.check.check(CheckRequest(draft=draft), EXACT).flagged

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.integration
 
 # Measured with m3e-small and the default thresholds: the semantic detector reports (warn or block)
 # 0.868 (dev) and 0.864 (held-out) of the paraphrases; compliant near-misses are blocked at a rate of
-# 0.024 (dev) and 0.0 (held-out).
+# 0.023 (dev) and 0.0 (held-out).
 MIN_PARAPHRASES_CAUGHT = 0.85
 MAX_NEAR_MISS_BLOCK_RATE = 0.05
 
