@@ -28,6 +28,14 @@ def make_settings(tmp: Path, *, embedding: str = "fake", store: str = "memory", 
 
 
 @pytest.fixture
+def fake_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Environment for CLI tests: the commands build their own settings from it."""
+    monkeypatch.setenv("COPILOT_EMBEDDING__MODE", "fake")
+    monkeypatch.setenv("COPILOT_VECTOR_STORE__MODE", "memory")
+    monkeypatch.setenv("COPILOT_PATHS__DATA_DIR", str(tmp_path))
+
+
+@pytest.fixture
 def fake_settings(tmp_path: Path) -> Settings:
     return make_settings(tmp_path)
 

@@ -11,13 +11,6 @@ from copilot.cli import app
 runner = CliRunner()
 
 
-@pytest.fixture
-def fake_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("COPILOT_EMBEDDING__MODE", "fake")
-    monkeypatch.setenv("COPILOT_VECTOR_STORE__MODE", "memory")
-    monkeypatch.setenv("COPILOT_PATHS__DATA_DIR", str(tmp_path))
-
-
 def test_clean(tmp_path: Path) -> None:
     raw = tmp_path / "raw.txt"
     raw.write_text("规范.docx\n  1. 1、本文档共4页\n请您稍等，我帮您查询。\n文档评论(0)\n", encoding="utf-8")

@@ -5,7 +5,6 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from copilot.cli import app
@@ -13,13 +12,6 @@ from copilot.evaluation.report import EvalReport
 from tests.conftest import SUITES
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def fake_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("COPILOT_EMBEDDING__MODE", "fake")
-    monkeypatch.setenv("COPILOT_VECTOR_STORE__MODE", "memory")
-    monkeypatch.setenv("COPILOT_PATHS__DATA_DIR", str(tmp_path))
 
 
 class _Collector(HTMLParser):
