@@ -13,6 +13,7 @@ from copilot.embedding import Embedder, create_embedder
 from copilot.index.indexer import SyncReport, open_collection, sync_collection
 from copilot.index.store import collection_name, create_client
 from copilot.knowledge import Knowledge, load_knowledge
+from copilot.retrieve.rerank import create_reranker
 from copilot.retrieve.retriever import HybridRetriever
 from copilot.settings import Settings, apply_process_environment
 from copilot.suggest.service import SuggestService
@@ -55,7 +56,8 @@ class Copilot:
         )
         timings["index_s"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        retriever = HybridRetriever(knowledge.index_documents, collection, embedder, settings.retrieval)
+        retriever = HybridRetriever(knowledge.index_documents, collection, embedder, settings.retrieval,
+                                    reranker=create_reranker(settings.retrieval))
         timings["bm25_s"] = time.perf_counter() - mark
         mark = time.perf_counter()
         rules = load_rules(knowledge, settings.paths.knowledge_dir / "checker.yaml")

@@ -46,3 +46,24 @@ def test_langchain_retriever(fake_copilot: Copilot) -> None:
     docs = lc.invoke("让客户先挂电话")
     assert 1 <= len(docs) <= 3
     assert all(isinstance(d, Document) and d.metadata["kind"] == "passage" for d in docs)
+
+
+def test_reranker_hook_reorders_and_registry_lists_modes(fake_copilot: Copilot) -> None:
+    import pytest
+
+    from copilot.errors import BackendUnavailable
+    from copilot.retrieve.rerank import create_reranker
+    from copilot.retrieve.retriever import Hit, HybridRetriever
+
+    settings = fake_copilot.settings.retrieval
+    assert create_reranker(settings) is None
+    with pytest.raises(BackendUnavailable, match="valid modes: none"):
+        create_reranker(settings.model_copy(update={"reranker": "cross-encoder"}))
+
+    def reverse(query: str, hits: list[Hit]) -> list[Hit]:
+        return hits[::-1]
+
+    plain = fake_copilot.retriever.search("电话打不通", kinds=("example",), k=1000)  # every fused candidate
+    reranked = HybridRetriever(fake_copilot.knowledge.index_documents, fake_copilot.collection,
+                               fake_copilot.embedder, settings, reranker=reverse)
+    assert reranked.search("电话打不通", kinds=("example",), k=1000) == plain[::-1]
