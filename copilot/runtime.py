@@ -38,7 +38,7 @@ class Copilot:
         apply_process_environment(settings)
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        knowledge = load_knowledge(settings.paths.knowledge_dir)
+        knowledge = load_knowledge(settings.paths)
         timings["knowledge_s"] = time.perf_counter() - started
         mark = time.perf_counter()
         embedder = create_embedder(settings.embedding)
@@ -60,7 +60,7 @@ class Copilot:
                                     reranker=create_reranker(settings.retrieval))
         timings["bm25_s"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        rules = load_rules(knowledge, settings.paths.knowledge_dir / "checker.yaml")
+        rules = load_rules(knowledge, settings.paths.checker_path)
         checker = CheckService(rules, embedder, settings.check)
         timings["checker_s"] = time.perf_counter() - mark
         timings["total_s"] = time.perf_counter() - started

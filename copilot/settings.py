@@ -32,8 +32,12 @@ class PathSettings(BaseModel):
         return self.knowledge_dir / "sources"
 
     @property
-    def rulebook_path(self) -> Path:
+    def rulebook_dir(self) -> Path:
         return self.knowledge_dir / "rulebook"
+
+    @property
+    def checker_path(self) -> Path:
+        return self.knowledge_dir / "checker.yaml"
 
 
 class EmbeddingSettings(BaseModel):

@@ -9,7 +9,7 @@ import pytest
 
 from copilot.knowledge import Knowledge, load_knowledge
 from copilot.runtime import Copilot
-from copilot.settings import REPO_ROOT, Settings
+from copilot.settings import REPO_ROOT, PathSettings, Settings
 
 SUITES = REPO_ROOT / "eval" / "suites"
 
@@ -42,7 +42,7 @@ def fake_settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 def knowledge() -> Knowledge:
-    return load_knowledge(REPO_ROOT / "knowledge")
+    return load_knowledge(PathSettings())
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from copilot.index.documents import DocumentKind, IndexDocument
 from copilot.retrieve.bm25 import Bm25Index
 from copilot.retrieve.fusion import best_possible, reciprocal_rank_fusion
 from copilot.settings import RetrievalSettings
+from copilot.text.normalize import to_simplified
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,6 @@ class HybridRetriever:
         return hits[:k]
 
     def _dense(self, query: str, kinds: tuple[DocumentKind, ...], n: int) -> list[int]:
-        from copilot.text.normalize import to_simplified
-
         vector = self._embedder.embed_query(to_simplified(query))
         where: dict[str, Any] = {"kind": kinds[0]} if len(kinds) == 1 else {"kind": {"$in": list(kinds)}}
         result = self._collection.query(
