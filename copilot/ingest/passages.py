@@ -14,6 +14,7 @@ INLINE_HEADING = re.compile(
     r"\s*[^\s，。；：:,“”!！?？]{2,18})"
 )
 LINE_HEADING_MAX = 30
+FIRST_ITEM = re.compile(r"(?<=\S)\d+[.．、](?!\d)")
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,10 @@ def find_headings(text: str) -> list[Heading]:
             headings.append(Heading(offset + line.index(stripped), stripped))
         offset += len(line) + 1
     for match in INLINE_HEADING.finditer(text):
-        headings.append(Heading(match.start(1), re.sub(r"\s+", "", match.group(1))))
+        title = re.sub(r"\s+", "", match.group(1))
+        # in copies that run title and text together, a heading ends where its first numbered item starts
+        title = FIRST_ITEM.split(title, maxsplit=1)[0]
+        headings.append(Heading(match.start(1), title))
     headings.sort(key=lambda h: h.start)
     return headings
 

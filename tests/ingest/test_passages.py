@@ -33,3 +33,9 @@ def test_real_sources_split(knowledge) -> None:  # type: ignore[no-untyped-def]
         for passage in document.passages:
             assert document.text[passage.start : passage.end] == passage.text
             assert len(passage.text) <= 400
+
+
+def test_inline_heading_stops_at_its_first_numbered_item() -> None:
+    text = "手冊一、職責與規范。(一)核心職責1.業務咨詢解答客服代表需準確解答。(二)工作規范1.儀容儀表保持整潔。"
+    titles = [h.title for h in find_headings(text)]
+    assert "(一)核心職責" in titles and "(二)工作規范" in titles
