@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from copilot.check.models import Detector, Violation
 from copilot.check.rules import Rule
@@ -15,6 +16,14 @@ class Draft:
     text: str
     channel: str | None = None
     position: str | None = None
+    allow: Any = None  # Aho-Corasick automaton of compliant wording that contains forbidden terms
+
+    @cached_property
+    def allowed(self) -> list[tuple[int, int]]:
+        """Normalised spans of compliant wording; a finding inside one is not a violation."""
+        if self.allow is None or not len(self.allow):
+            return []
+        return [(end + 1 - length, end + 1) for end, (length, _) in self.allow.iter(self.norm.text)]
 
     @cached_property
     def norm(self) -> NormalizedText:

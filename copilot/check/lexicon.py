@@ -9,16 +9,12 @@ from copilot.check.draft import Draft
 from copilot.check.models import Violation
 from copilot.check.rules import Rule, RuleSet
 from copilot.rulebook.models import Category
-from copilot.text.normalize import is_separator, normalize
+from copilot.text.normalize import collapsed_key, is_separator
 
 CLAUSE = re.compile(r"[^，。！？；、,.!?;…\s]+")
 # A clause of a longer forbidden phrase stands alone as a key from this length on: shorter clauses are often
 # harmless alone (不好意思, 再讲一次, 听不清楚 are clauses of forbidden sentences and of polite ones).
 MIN_CLAUSE_KEY = 5
-
-
-def key_of(text: str) -> str:
-    return normalize(text, collapse_repeats=True).text
 
 
 def _automaton(entries: dict[str, list[Any]]) -> Any:
@@ -32,19 +28,13 @@ def _automaton(entries: dict[str, list[Any]]) -> Any:
     return automaton
 
 
-def allowed_spans(automaton: Any, text: str) -> list[tuple[int, int]]:
-    if not len(automaton):
-        return []
-    return [(end + 1 - length, end + 1) for end, (length, _) in automaton.iter(text)]
-
-
 def inside_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= start and end <= e for s, e in spans)
 
 
 class LexiconDetector:
     def __init__(self, rules: RuleSet) -> None:
-        allowed_keys = [key_of(t) for t in rules.allowed]
+        allowed_keys = [collapsed_key(t) for t in rules.allowed]
         entries: dict[str, list[Rule]] = {}
         for rule in rules.forbidden:
             for key in self._keys(rule.text, allowed_keys):
@@ -56,9 +46,9 @@ class LexiconDetector:
     @staticmethod
     def _keys(text: str, allowed_keys: list[str]) -> set[str]:
         """The whole phrase, and each long clause of it that no approved phrasing contains."""
-        keys = {key_of(text)}
+        keys = {collapsed_key(text)}
         for clause in CLAUSE.findall(text):
-            key = key_of(clause)
+            key = collapsed_key(clause)
             if len(key) >= MIN_CLAUSE_KEY and not any(key in allowed for allowed in allowed_keys):
                 keys.add(key)
         return {k for k in keys if k}
@@ -73,11 +63,9 @@ class LexiconDetector:
         return out
 
     def detect(self, draft: Draft) -> list[Violation]:
-        norm = draft.norm.text
-        allowed = allowed_spans(self.allowed, norm)
         found = []
-        for start, end, rule in self.matches(norm):
-            if inside_any(start, end, allowed) or not self._applies(rule, draft, start, end):
+        for start, end, rule in self.matches(draft.norm.text):
+            if inside_any(start, end, draft.allowed) or not self._applies(rule, draft, start, end):
                 continue
             found.append(draft.violation_at_norm(start, end, rule, "lexicon"))
         return found

@@ -15,13 +15,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from copilot.check.draft import Draft
-from copilot.check.lexicon import key_of
 from copilot.check.models import Violation
 from copilot.check.rules import Rule, RuleSet
 from copilot.embedding.base import Embedder, Vectors
 from copilot.rulebook.models import Category
 from copilot.settings import CheckSettings
-from copilot.text.normalize import to_simplified
+from copilot.text.normalize import collapsed_key, to_simplified
 
 CLAUSE = re.compile(r"[^，。！？；,.!?;…\n]+")
 MIN_WINDOW = 3  # normalised characters; shorter clauses carry too little meaning to judge
@@ -49,7 +48,7 @@ def windows(text: str) -> list[Window]:
     clauses = []
     for match in CLAUSE.finditer(text):
         piece = match.group().strip()
-        if len(key_of(piece)) >= MIN_WINDOW:
+        if len(collapsed_key(piece)) >= MIN_WINDOW:
             offset = text.index(piece, match.start())
             clauses.append(Window(offset, offset + len(piece), piece))
     pairs = [
@@ -61,7 +60,7 @@ def windows(text: str) -> list[Window]:
 
 def exemplar_pieces(text: str) -> set[str]:
     """A phrasing and its clauses: drafts often carry only part of a scripted sentence."""
-    return {text} | {c.strip() for c in CLAUSE.findall(text) if len(key_of(c)) >= MIN_WINDOW}
+    return {text} | {c.strip() for c in CLAUSE.findall(text) if len(collapsed_key(c)) >= MIN_WINDOW}
 
 
 class SemanticDetector:
@@ -71,7 +70,7 @@ class SemanticDetector:
         self._settings = settings
         self._embedder = embedder
         self._rules = [r for r in rules.forbidden if r.severity == "block" and r.category != Category.VAGUE
-                       and len(key_of(r.text)) >= MIN_WINDOW]
+                       and len(collapsed_key(r.text)) >= MIN_WINDOW]
         self._forbidden = self._embed([r.text for r in self._rules])
         self._approved = self._embed(rules.compliant)
         positives = sorted({p for r in self._rules for p in exemplar_pieces(r.text)})
@@ -86,7 +85,7 @@ class SemanticDetector:
         self._bias = float(probe.intercept_[0])
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         # the standard's own wording is never a paraphrase of forbidden language
-        self._compliant_keys = "\x00".join(key_of(t) for t in rules.allowed + rules.compliant)
+        self._compliant_keys = "\x00".join(collapsed_key(t) for t in rules.allowed + rules.compliant)
 
     def _embed(self, texts: list[str]) -> Vectors:
         return self._embedder.embed_queries([to_simplified(t) for t in texts])
@@ -129,7 +128,7 @@ class SemanticDetector:
             Scored(w, float(probability[i]), float(to_forbidden[i, nearest[i]]), float(to_approved[i].max()),
                    self._rules[int(nearest[i])])
             for i, w in enumerate(found)
-            if key_of(w.text) not in self._compliant_keys
+            if collapsed_key(w.text) not in self._compliant_keys
         ]
 
     def detect(self, draft: Draft) -> list[Violation]:

@@ -32,8 +32,8 @@ class CheckService:
         self.lexicon = LexiconDetector(rules)
         detectors: dict[str, DraftDetector] = {
             "lexicon": self.lexicon,
-            "pattern": PatternDetector(rules, self.lexicon.allowed),
-            "style": StyleDetector(rules, self.lexicon.allowed),
+            "pattern": PatternDetector(rules),
+            "style": StyleDetector(rules),
         }
         if "semantic" in settings.detectors:
             detectors["semantic"] = SemanticDetector(rules, embedder, settings)
@@ -47,7 +47,7 @@ class CheckService:
                 f"draft has {len(request.draft)} characters; the limit is {self.settings.max_draft_chars}",
                 {"limit": self.settings.max_draft_chars, "field": "draft"},
             )
-        draft = Draft(request.draft, request.channel, request.position)
+        draft = Draft(request.draft, request.channel, request.position, self.lexicon.allowed)
         found: list[Violation] = []
         for name, detector in self.detectors:
             if detectors is None or name in detectors:

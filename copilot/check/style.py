@@ -3,76 +3,80 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from copilot.check.draft import Draft
-from copilot.check.lexicon import allowed_spans, inside_any, key_of
+from copilot.check.lexicon import inside_any
 from copilot.check.models import Violation
-from copilot.check.rules import Rule, RuleSet, StyleList
+from copilot.check.rules import Rule, RuleSet
 from copilot.rulebook.models import Category
+from copilot.text.normalize import collapsed_key
 
 CLAUSE_WITH_QUESTION = re.compile(r"[^，。！？；,.!?;\n]*[？?]")
 WORD_LISTS = {"informal_you": Category.IMPROPER_ADDRESS, "colloquial": Category.COLLOQUIAL,
               "vague": Category.VAGUE, "promise": Category.UNAUTHORISED_PROMISE}
 
 
-class StyleDetector:
-    def __init__(self, rules: RuleSet, allowed: object) -> None:
-        self._style = rules.style
-        self._allowed = allowed
+@dataclass(frozen=True)
+class _Style:
+    """One style list, normalised once, with the warning it raises."""
 
-    def _rule(self, name: str, category: str) -> tuple[StyleList, Rule] | None:
-        entry = self._style.get(name)
-        if entry is None:
-            return None
-        style, rule = entry
-        return style, Rule(rule.id, rule.text, category, "warn", rule.alternative, rule.citation, None)
+    keys: list[str]  # longest first, so 你们 is taken before 你
+    rule: Rule
+
+
+class StyleDetector:
+    def __init__(self, rules: RuleSet) -> None:
+        categories = {**WORD_LISTS, "rhetorical": Category.RHETORICAL,
+                      "greeting": "missing_greeting", "closing": "missing_closing"}
+        self._styles: dict[str, _Style] = {}
+        for name, (style, rule) in rules.style.items():
+            category = categories.get(name, name)
+            keys = sorted({collapsed_key(w) for w in [*style.words, *style.endings]} - {""}, key=len, reverse=True)
+            self._styles[name] = _Style(keys, Rule(rule.id, rule.text, category, "warn", rule.alternative,
+                                                   rule.citation, None))
 
     def detect(self, draft: Draft) -> list[Violation]:
         found = []
-        allowed = allowed_spans(self._allowed, draft.norm.text)
-        for name, category in WORD_LISTS.items():
+        for name in WORD_LISTS:
             if name == "vague" and draft.channel != "outbound":
                 continue
-            found.extend(self._words(draft, name, category, allowed))
+            found.extend(self._words(draft, name))
         found.extend(self._rhetorical(draft))
-        found.extend(self._missing(draft, "greeting", "opening", "missing_greeting", at_end=False))
-        found.extend(self._missing(draft, "closing", "closing", "missing_closing", at_end=True))
+        found.extend(self._missing(draft, "greeting", "opening", at_end=False))
+        found.extend(self._missing(draft, "closing", "closing", at_end=True))
         return found
 
-    def _words(self, draft: Draft, name: str, category: str, allowed: list[tuple[int, int]]) -> list[Violation]:
-        entry = self._rule(name, category)
-        if entry is None:
+    def _words(self, draft: Draft, name: str) -> list[Violation]:
+        style = self._styles.get(name)
+        if style is None:
             return []
-        style, rule = entry
         norm, taken = draft.norm.text, [False] * len(draft.norm.text)
         out = []
-        for word in sorted((key_of(w) for w in style.words), key=len, reverse=True):  # 你们 before 你
+        for word in style.keys:
             for match in re.finditer(re.escape(word), norm):
                 start, end = match.span()
-                if any(taken[start:end]) or inside_any(start, end, allowed):
+                if any(taken[start:end]) or inside_any(start, end, draft.allowed):
                     continue
                 taken[start:end] = [True] * (end - start)
-                out.append(draft.violation_at_norm(start, end, rule, "style"))
+                out.append(draft.violation_at_norm(start, end, style.rule, "style"))
         return out
 
     def _rhetorical(self, draft: Draft) -> list[Violation]:
-        entry = self._rule("rhetorical", Category.RHETORICAL)
-        if entry is None:
+        style = self._styles.get("rhetorical")
+        if style is None:
             return []
-        style, rule = entry
-        markers = [key_of(m) for m in style.endings]
         return [
-            draft.violation(m.start(), m.end(), rule, "style")
+            draft.violation(m.start(), m.end(), style.rule, "style")
             for m in CLAUSE_WITH_QUESTION.finditer(draft.text)
-            if any(marker in key_of(m.group()) for marker in markers)
+            if any(marker in collapsed_key(m.group()) for marker in style.keys)
         ]
 
-    def _missing(self, draft: Draft, name: str, position: str, category: str, *, at_end: bool) -> list[Violation]:
-        entry = self._rule(name, category)
-        if entry is None or draft.position != position:
+    def _missing(self, draft: Draft, name: str, position: str, *, at_end: bool) -> list[Violation]:
+        style = self._styles.get(name)
+        if style is None or draft.position != position:
             return []
-        style, rule = entry
-        if any(key_of(w) in draft.norm.text for w in style.words):
+        if any(key in draft.norm.text for key in style.keys):
             return []
         at = len(draft.text) if at_end else 0
-        return [draft.violation(at, at, rule, "style")]
+        return [draft.violation(at, at, style.rule, "style")]

@@ -119,6 +119,11 @@ def match_key(text: str) -> str:
     return normalize(text).text
 
 
+def collapsed_key(text: str) -> str:
+    """The form the draft checker matches in: `match_key` with repeated characters collapsed too."""
+    return normalize(text, collapse_repeats=True).text
+
+
 def locate(haystack: str, needle: str) -> tuple[int, int] | None:
     """Find `needle` in `haystack` ignoring script, width, case and separators.
 
