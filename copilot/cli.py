@@ -103,9 +103,12 @@ def serve(
     import uvicorn
 
     from copilot.api import create_app
+    from copilot.observability.logs import configure_logging
 
     settings = Settings()
-    uvicorn.run(create_app(settings), host=host or settings.server.host, port=port or settings.server.port)
+    configure_logging(settings.logging.level, settings.logging.json_lines)
+    uvicorn.run(create_app(settings), host=host or settings.server.host, port=port or settings.server.port,
+                log_config=None)
 
 
 @app.command()
@@ -114,19 +117,25 @@ def suggest(
     top_k: Annotated[int, typer.Option("--top-k", min=1, max=10)] = 3,
     channel: Annotated[str | None, typer.Option(help="voice, chat or outbound")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON response.")] = False,
+    compose: Annotated[bool, typer.Option("--compose", help="Also compose a reply with the configured LLM.")] = False,
 ) -> None:
     """Suggest the standard's phrasing for a transcript snippet."""
-    from copilot.suggest.models import SuggestRequest
+    import asyncio
+
+    from copilot.compose.models import ComposedSuggestResponse, ComposeSuggestRequest
 
     copilot = _build(Settings(), show_progress=False)
     started = time.perf_counter()
-    request = SuggestRequest.model_validate(
-        {"transcript": transcript.replace("\\n", "\n"), "top_k": top_k, "channel": channel}
+    request = ComposeSuggestRequest.model_validate(
+        {"transcript": transcript.replace("\\n", "\n"), "top_k": top_k, "channel": channel, "compose": compose}
     )
-    response = copilot.suggest.suggest(request)
+    response = ComposedSuggestResponse.model_validate(copilot.suggest.suggest(request).model_dump())
+    job = copilot.compose.suggest_job(request, response) if compose else None
+    if job:
+        response.composed = asyncio.run(copilot.compose.compose(job))
     elapsed = (time.perf_counter() - started) * 1000
     if as_json:
-        console.print_json(json.dumps(response.model_dump(), ensure_ascii=False))
+        console.print_json(json.dumps(response.model_dump(exclude_unset=True), ensure_ascii=False))
         return
     if response.scenario:
         console.print(f"[bold]场景[/bold] {response.scenario.title} ({response.scenario.id}, "
@@ -142,6 +151,10 @@ def suggest(
         note = "\n[dim](编写, 依据规范)[/dim]" if item.authored else ""
         table.add_row(str(i), f"{mark} {item.text}{note}", cite)
     console.print(table)
+    if response.composed:
+        c = response.composed
+        origin = "LLM" if c.origin == "llm" else f"规范话术（{c.fallback_reason}）"
+        console.print(f"[bold]组稿[/bold] [dim]{origin}[/dim]\n{c.text}")
 
 
 @app.command()

@@ -12,6 +12,7 @@ class ErrorCode(StrEnum):
     KNOWLEDGE_INVALID = "knowledge_invalid"
     BACKEND_UNAVAILABLE = "backend_unavailable"
     PAYLOAD_TOO_LARGE = "payload_too_large"
+    CONFIGURATION_INVALID = "configuration_invalid"
 
 
 class CopilotError(Exception):
@@ -45,3 +46,9 @@ class KnowledgeInvalid(CopilotError):
 
 class BackendUnavailable(CopilotError):
     code = ErrorCode.BACKEND_UNAVAILABLE
+
+
+class ConfigurationInvalid(CopilotError):
+    """Settings or prompt files that cannot work; raised at start-up, not per request."""
+
+    code = ErrorCode.CONFIGURATION_INVALID

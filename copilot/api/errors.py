@@ -19,6 +19,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.KNOWLEDGE_INVALID: 500,
     ErrorCode.BACKEND_UNAVAILABLE: 503,
     ErrorCode.PAYLOAD_TOO_LARGE: 413,
+    ErrorCode.CONFIGURATION_INVALID: 500,
 }
 
 

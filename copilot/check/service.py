@@ -55,9 +55,11 @@ class CheckService:
         violations = merge(found)
         return CheckResponse(flagged=any(v.severity == "block" for v in violations), violations=violations)
 
-    def rewrite(self, request: CheckRequest) -> RewriteResponse:
-        """Replace each blocking span with the standard's alternative; list what a human must still fix."""
-        result = self.check(request)
+    def rewrite(self, request: CheckRequest, result: CheckResponse | None = None) -> RewriteResponse:
+        """Replace each blocking span with the standard's alternative; list what a human must still fix.
+
+        `result` is this draft's check when the caller already has it."""
+        result = result or self.check(request)
         text, changes, needs_human = request.draft, [], []
         for violation in sorted(result.violations, key=lambda v: -v.start):
             if violation.severity != "block":

@@ -32,6 +32,8 @@ def run(
     min_hit3: Annotated[float | None, typer.Option("--min-hit3", help="Fail below this suggest hit@3.")] = None,
     min_f1: Annotated[float | None, typer.Option("--min-f1", help="Fail below this check F1.")] = None,
     max_fpr: Annotated[float | None, typer.Option("--max-fpr", help="Fail above this false-positive rate.")] = None,
+    min_compose_safe: Annotated[float | None, typer.Option(
+        "--min-compose-safe", help="Fail below this share of safe composed replies (compose cases).")] = None,
     ablate: Annotated[list[str] | None, typer.Option(
         "--ablate", help="Also run variants side by side: retrieval, detectors, embedding (repeatable).")] = None,
 ) -> None:
@@ -44,9 +46,9 @@ def run(
     settings = Settings()
     copilot = Copilot.build(settings)
     names = [str(p) for p in suites]
-    label = f"{copilot.embedder.name} · retrieval {settings.retrieval.mode}"
+    label = f"{copilot.embedder.name} · retrieval {settings.retrieval.mode} · llm {settings.llm.mode}"
     outcome = evaluate(copilot, suite, label=label, suites=names,
-                       thresholds=Thresholds(min_hit3, min_f1, max_fpr))
+                       thresholds=Thresholds(min_hit3, min_f1, max_fpr, min_compose_safe))
     _print(outcome.report)
     _write(outcome, json_out, junit_out, html_out)
     if ablate:
@@ -95,9 +97,26 @@ def _print(report: EvalReport) -> None:
         console.print(table)
         console.print(f"check latency p50 {c.latency.p50_ms} ms, p95 {c.latency.p95_ms} ms; "
                       f"{len(c.failures)} cases failed")
+    if report.compose:
+        _print_compose(report)
     for t in report.thresholds:
         mark = "[green]pass[/green]" if t.passed else "[red]FAIL[/red]"
         console.print(f"{mark} {t.name} {t.limit}: {t.value}")
+
+
+def _print_compose(report: EvalReport) -> None:
+    assert report.compose is not None
+    c = report.compose
+    table = Table(title=f"compose · llm {c.llm}")
+    for column in ("case", "attack", "origin", "fallback", "safe", "reply"):
+        table.add_column(column, overflow="fold")
+    for r in c.results:
+        table.add_row(r.id, r.attack, r.origin or "–", r.fallback_reason or "–",
+                      "[green]yes[/green]" if r.safe else f"[red]NO[/red] {', '.join(r.leaked)}", r.text[:60])
+    console.print(table)
+    note = " (no LLM configured: every reply is the standard's phrasing)" if c.llm == "none" else ""
+    console.print(f"compose safe {c.safe_rate:.3f}, written by the model {c.llm_rate:.3f}, fallbacks {c.fallbacks}; "
+                  f"p50 {c.latency.p50_ms} ms{note}")
 
 
 def _ablations(copilot: object, settings: Settings, suite: object, names: list[str], kinds: set[str]) -> None:

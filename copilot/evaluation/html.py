@@ -81,6 +81,17 @@ def _check(report: EvalReport) -> str:
             + f"<h3>未通过（{len(c.failures)}）</h3>" + _table(["id", "期望", "草稿（标注）", "期望片段"], failures))
 
 
+def _compose(report: EvalReport) -> str:
+    assert report.compose is not None
+    c = report.compose
+    summary = (f"<h2>LLM 组稿（compose）</h2><p>模型：{escape(c.llm)} · {c.cases} 条 · 安全 {_pct(c.safe_rate)} · "
+               f"模型撰写 {_pct(c.llm_rate)} · 回退 {escape(str(c.fallbacks))} · p50 {c.latency.p50_ms} ms</p>")
+    rows = [[escape(r.id), escape(r.attack), escape(r.origin or "–"), escape(r.fallback_reason or "–"),
+             "<span class=pass>是</span>" if r.safe else f"<span class=fail>否</span> {escape(', '.join(r.leaked))}",
+             escape(r.text)] for r in c.results]
+    return summary + _table(["id", "攻击", "来源", "回退原因", "安全", "回复"], rows)
+
+
 def render_html(report: EvalReport) -> str:
     parts = [f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>评测报告 {escape(report.label)}'
              f"</title><style>{STYLE}</style></head><body><h1>坐席助手评测报告</h1>",
@@ -91,6 +102,8 @@ def render_html(report: EvalReport) -> str:
         parts.append(_suggest(report))
     if report.check:
         parts.append(_check(report))
+    if report.compose:
+        parts.append(_compose(report))
     if report.problems:
         parts.append("<h2>格式问题</h2><ul>" + "".join(f"<li>{escape(p)}</li>" for p in report.problems) + "</ul>")
     parts.append("</body></html>")

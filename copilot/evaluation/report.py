@@ -73,6 +73,26 @@ class CheckSection(BaseModel):
     failures: list[CheckFailure]
 
 
+class ComposeCaseResult(BaseModel):
+    id: str
+    attack: str
+    origin: str | None = Field(description="llm or standard; null when no scenario was found to ground a reply.")
+    fallback_reason: str | None
+    text: str
+    safe: bool
+    leaked: list[str] = Field(description="must_not_contain fragments found in the reply.")
+
+
+class ComposeSection(BaseModel):
+    llm: str = Field(description="The llm mode the suite ran against; `none` means every reply is the standard's.")
+    cases: int
+    safe_rate: float = Field(description="Share of replies that pass the checker and contain nothing forbidden.")
+    llm_rate: float = Field(description="Share of composed replies written by the model (not a fallback).")
+    fallbacks: dict[str, int]
+    latency: Latency
+    results: list[ComposeCaseResult]
+
+
 class ThresholdResult(BaseModel):
     name: str
     limit: float
@@ -87,6 +107,7 @@ class EvalReport(BaseModel):
     problems: list[str] = Field(description="Malformed lines, as file:line: message.")
     suggest: SuggestSection | None
     check: CheckSection | None
+    compose: ComposeSection | None = None
     thresholds: list[ThresholdResult]
 
     @property

@@ -8,10 +8,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from copilot.evaluation.check_metrics import CheckReport, CheckResult, run_check
+from copilot.evaluation.compose_metrics import ComposeReport, run_compose
 from copilot.evaluation.report import (
     CheckFailure,
     CheckScores,
     CheckSection,
+    ComposeCaseResult,
+    ComposeSection,
     EvalReport,
     Latency,
     Span,
@@ -30,6 +33,7 @@ class Thresholds:
     min_hit3: float | None = None
     min_f1: float | None = None
     max_fpr: float | None = None
+    min_compose_safe: float | None = None
 
 
 @dataclass(frozen=True)
@@ -37,17 +41,20 @@ class EvalOutcome:
     report: EvalReport
     suggest: SuggestReport | None  # per-case results, for JUnit
     check: CheckReport | None
+    compose: ComposeReport | None = None
 
 
 def evaluate(copilot: Copilot, suite: Suite, *, label: str, suites: list[str], thresholds: Thresholds,
              retrieval_mode: str | None = None, detectors: set[str] | None = None) -> EvalOutcome:
     suggest_raw = run_suggest(copilot.suggest, suite.suggest_cases, retrieval_mode) if suite.suggest_cases else None
     check_raw = run_check(copilot.check, suite.check_cases, detectors) if suite.check_cases else None
+    compose_raw = run_compose(copilot, suite.compose_cases) if suite.compose_cases else None
     suggest = _suggest_section(suggest_raw) if suggest_raw else None
     check = _check_section(check_raw) if check_raw else None
+    compose = _compose_section(compose_raw) if compose_raw else None
     report = EvalReport(label=label, suites=suites, problems=suite.problems, suggest=suggest, check=check,
-                        thresholds=_judge(thresholds, suggest, check))
-    return EvalOutcome(report, suggest_raw, check_raw)
+                        compose=compose, thresholds=_judge(thresholds, suggest, check, compose))
+    return EvalOutcome(report, suggest_raw, check_raw, compose_raw)
 
 
 def _latency(values: list[float]) -> Latency:
@@ -115,8 +122,25 @@ def _check_section(report: CheckReport) -> CheckSection:
     )
 
 
-def _judge(limits: Thresholds, suggest: SuggestSection | None, check: CheckSection | None) -> list[ThresholdResult]:
+def _compose_section(report: ComposeReport) -> ComposeSection:
+    results = [
+        ComposeCaseResult(id=r.case.id, attack=r.case.attack, origin=r.composed.origin if r.composed else None,
+                          fallback_reason=r.composed.fallback_reason if r.composed else None,
+                          text=r.composed.text if r.composed else "", safe=r.safe, leaked=r.leaked)
+        for r in report.results
+    ]
+    return ComposeSection(llm=report.llm, cases=len(results), safe_rate=round(report.safe_rate, 4),
+                          llm_rate=round(report.llm_rate, 4), fallbacks=report.fallbacks(),
+                          latency=_latency([r.latency_ms for r in report.results]), results=results)
+
+
+def _judge(limits: Thresholds, suggest: SuggestSection | None, check: CheckSection | None,
+           compose: ComposeSection | None = None) -> list[ThresholdResult]:
     results = []
+    if limits.min_compose_safe is not None:
+        value = compose.safe_rate if compose else None
+        results.append(ThresholdResult(name="compose safe rate >=", limit=limits.min_compose_safe, value=value,
+                                       passed=value is not None and value >= limits.min_compose_safe))
     if limits.min_hit3 is not None:
         value = suggest.overall.hit_at_3 if suggest else None
         results.append(ThresholdResult(name="suggest hit@3 >=", limit=limits.min_hit3, value=value,

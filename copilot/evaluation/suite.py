@@ -38,7 +38,20 @@ class CheckCase(BaseModel):
     position: Literal["opening", "middle", "closing"] | None = None
 
 
-Case = SuggestCase | CheckCase
+class ComposeCase(BaseModel):
+    """A customer turn (often with an instruction aimed at the model) and what the reply must never contain."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    task: Literal["compose"]
+    attack: str = Field(default="none", description="What the customer's text tries: none, reveal_prompt, insult…")
+    transcript: str | list[Turn]
+    must_not_contain: list[str] = Field(default_factory=list)
+    channel: Literal["voice", "chat", "outbound"] | None = None
+
+
+Case = SuggestCase | CheckCase | ComposeCase
 
 
 @dataclass
@@ -55,8 +68,12 @@ class Suite:
     def check_cases(self) -> list[CheckCase]:
         return [c for c in self.cases if isinstance(c, CheckCase)]
 
+    @property
+    def compose_cases(self) -> list[ComposeCase]:
+        return [c for c in self.cases if isinstance(c, ComposeCase)]
 
-CASE_TYPES: dict[str, type[BaseModel]] = {"suggest": SuggestCase, "check": CheckCase}
+
+CASE_TYPES: dict[str, type[BaseModel]] = {"suggest": SuggestCase, "check": CheckCase, "compose": ComposeCase}
 
 
 def load_suites(paths: list[Path]) -> Suite:
@@ -85,5 +102,5 @@ def _add_line(suite: Suite, where: str, line: str) -> None:
         first = exc.errors()[0]
         suite.problems.append(f"{where}: {'.'.join(map(str, first['loc']))}: {first['msg']}")
         return
-    assert isinstance(case, SuggestCase | CheckCase)
+    assert isinstance(case, SuggestCase | CheckCase | ComposeCase)
     suite.cases.append(case)

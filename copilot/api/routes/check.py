@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
 
-from copilot.api.deps import CheckServiceDep
+from copilot.api.deps import CheckServiceDep, CopilotDep
 from copilot.api.errors import ERROR_RESPONSES
-from copilot.check.models import CheckRequest, CheckResponse, RewriteResponse
+from copilot.check.models import CheckRequest, CheckResponse
+from copilot.compose.models import FluentRewriteResponse, RewriteRequest
 
 router = APIRouter(prefix="/v1", tags=["check"])
 
@@ -20,10 +22,18 @@ def check(request: CheckRequest, service: CheckServiceDep) -> CheckResponse:
     return service.check(request)
 
 
-@router.post("/rewrite", response_model=RewriteResponse, responses=ERROR_RESPONSES)
-def rewrite(request: CheckRequest, service: CheckServiceDep) -> RewriteResponse:
-    """Replace each blocking span with the standard's alternative, without an LLM.
+@router.post("/rewrite", response_model=FluentRewriteResponse, response_model_exclude_unset=True,
+             responses=ERROR_RESPONSES)
+async def rewrite(request: RewriteRequest, copilot: CopilotDep) -> FluentRewriteResponse:
+    """Replace each blocking span with the standard's alternative (rule-based, no LLM).
 
-    Lists every change, and the blocking violations that have no alternative and need a human.
+    Lists every change, and the blocking violations that have no alternative and need a human. With an LLM
+    configured and `fluent` true, a flagged draft also gets `composed`: a fluent rewrite that passed the
+    checker, or the rule-based draft if the model failed or was blocked twice.
     """
-    return service.rewrite(request)
+    checked = await run_in_threadpool(copilot.check.check, request)
+    rewritten = await run_in_threadpool(copilot.check.rewrite, request, checked)
+    response = FluentRewriteResponse.model_validate(rewritten.model_dump())
+    if request.fluent and checked.flagged and copilot.compose.configured:
+        response.composed = await copilot.compose.compose(copilot.compose.rewrite_job(request, checked, rewritten))
+    return response

@@ -1,20 +1,81 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+import json
+from collections.abc import AsyncIterator
 
-from copilot.api.deps import SuggestServiceDep
+from fastapi import APIRouter
+from fastapi.concurrency import run_in_threadpool
+from fastapi.sse import EventSourceResponse, format_sse_event
+from pydantic import BaseModel
+
+from copilot.api.deps import CopilotDep
 from copilot.api.errors import ERROR_RESPONSES
-from copilot.suggest.models import SuggestRequest, SuggestResponse
+from copilot.compose.engine import Event, Final, Retry, Token
+from copilot.compose.models import ComposedSuggestResponse, ComposeSuggestRequest
+from copilot.runtime import Copilot
+from copilot.suggest.models import SuggestResponse
 
 router = APIRouter(prefix="/v1", tags=["suggest"])
 
+STREAM_RESPONSES = {**ERROR_RESPONSES, 200: {
+    "content": {"text/event-stream": {}},
+    "description": "Events: `suggestions` (the extractive answer, at once), `token` (unchecked text), "
+                   "`retry` (discard the text so far), and last `final` (the checked reply).",
+}}
 
-@router.post("/suggest", response_model=SuggestResponse, responses=ERROR_RESPONSES)
-def suggest(request: SuggestRequest, service: SuggestServiceDep) -> SuggestResponse:
+
+# exclude_unset: `composed` appears only when asked for, so the extractive answer is unchanged.
+@router.post("/suggest", response_model=ComposedSuggestResponse, response_model_exclude_unset=True,
+             responses=ERROR_RESPONSES)
+async def suggest(request: ComposeSuggestRequest, copilot: CopilotDep) -> ComposedSuggestResponse:
     """How do I respond to this?
 
     Give the last turns of the conversation (the latest customer turn weighs most). Returns the
     detected scenario and the standard's compliant phrasings, best first, each with its citation;
-    passages of the standards follow as supporting evidence.
+    passages of the standards follow as supporting evidence. With `compose: true`, `composed` adds a reply
+    written by the LLM from those phrasings and passed by the checker, or the best phrasing if the model is
+    not configured, fails, times out or writes something the checker blocks twice (`origin`, `fallback_reason`).
     """
-    return service.suggest(request)
+    base = await run_in_threadpool(copilot.suggest.suggest, request)
+    response = ComposedSuggestResponse.model_validate(base.model_dump())
+    if request.compose:
+        job = copilot.compose.suggest_job(request, base)
+        response.composed = await copilot.compose.compose(job) if job else None
+    return response
+
+
+@router.post("/suggest/stream", responses=STREAM_RESPONSES)
+async def suggest_stream(request: ComposeSuggestRequest, copilot: CopilotDep) -> EventSourceResponse:
+    """The same as /v1/suggest with `compose`, as Server-Sent Events.
+
+    `suggestions` comes first (the standard's phrasings, safe to show), then `token` events with the model's
+    text as it is written. **That text is unchecked**: show it as a draft and do not let it be sent until the
+    `final` event, which carries the checked reply (`origin`, `fallback_reason`, `check`). A `retry` event
+    means the first draft was blocked: discard the tokens so far. `final` is always the last event.
+    """
+    base = await run_in_threadpool(copilot.suggest.suggest, request)
+    return EventSourceResponse(_events(copilot, request, base))
+
+
+async def _events(copilot: Copilot, request: ComposeSuggestRequest, base: SuggestResponse) -> AsyncIterator[bytes]:
+    yield _sse("suggestions", base)
+    job = copilot.compose.suggest_job(request, base)
+    if job is None:
+        yield _sse("final", {"composed": None})
+        return
+    async for event in copilot.compose.events(job, stream=True):
+        yield _encode(event)
+
+
+def _encode(event: Event) -> bytes:
+    if isinstance(event, Token):
+        return _sse("token", {"text": event.text})
+    if isinstance(event, Retry):
+        return _sse("retry", event.notice)
+    assert isinstance(event, Final)
+    return _sse("final", {"composed": event.composed.model_dump(mode="json")})
+
+
+def _sse(name: str, data: BaseModel | dict[str, object]) -> bytes:
+    payload = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
+    return format_sse_event(event=name, data_str=json.dumps(payload, ensure_ascii=False))

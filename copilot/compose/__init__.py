@@ -1,0 +1,1 @@
+"""Optional LLM composition: grounded replies and fluent rewrites, re-checked, with a safe fallback."""

@@ -1,0 +1,120 @@
+"""Ground the model in the retrieved phrasings (suggest) or the checker's findings (rewrite), run the drafter."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from copilot.check.models import CheckRequest, CheckResponse, RewriteResponse
+from copilot.check.service import CheckService
+from copilot.compose.chat import create_chat_model
+from copilot.compose.engine import Drafter, Event, Final, Job, fallback
+from copilot.compose.models import Composed, ComposeSuggestRequest
+from copilot.compose.prompts import PromptLibrary
+from copilot.privacy.redact import Redaction
+from copilot.rulebook.models import Rulebook
+from copilot.settings import Settings
+from copilot.suggest.models import SuggestResponse
+from copilot.suggest.transcript import parse_transcript
+
+PROMPTS = ("compose", "revise", "rewrite")
+TRANSCRIPT_TURNS = 6
+CHANNEL_NAMES = {"voice": "语音热线", "chat": "在线客服（文字）", "outbound": "外呼回访", None: "未说明"}
+ROLE_NAMES = {"customer": "客户", "agent": "坐席"}
+# The transcript sits between these markers; customer text cannot forge them.
+MARKER_CHARS = str.maketrans({"<": "〈", ">": "〉"})
+
+
+class ComposeService:
+    def __init__(self, rulebook: Rulebook, checker: CheckService, drafter: Drafter | None,
+                 prompts: PromptLibrary | None) -> None:
+        self._rulebook = rulebook
+        self._checker = checker
+        self._drafter = drafter
+        self._prompts = prompts
+
+    @classmethod
+    def build(cls, settings: Settings, rulebook: Rulebook, checker: CheckService) -> ComposeService:
+        chat = create_chat_model(settings.llm)
+        if chat is None:  # no LLM: nothing of LangChain's is imported or loaded
+            return cls(rulebook, checker, None, None)
+        prompts = PromptLibrary(settings.paths.prompts_dir, PROMPTS)
+        return cls(rulebook, checker, Drafter(chat, prompts["revise"], checker, settings.llm), prompts)
+
+    @property
+    def configured(self) -> bool:
+        return self._drafter is not None
+
+    def instructions(self) -> tuple[str, ...]:
+        """The fixed text of every prompt (what a reply must never repeat); empty without an LLM."""
+        if self._prompts is None:
+            return ()
+        return tuple(text for prompt in self._prompts.prompts.values() for text in prompt.instructions)
+
+    def suggest_job(self, request: ComposeSuggestRequest, response: SuggestResponse) -> Job | None:
+        """None when there is nothing to ground a reply in (no scenario, no approved phrasing)."""
+        approved = [s.text for s in response.suggestions if s.kind == "approved"]
+        if response.scenario is None or not approved:
+            return None
+        redaction = Redaction()
+        scenario = self._rulebook.scenario(response.scenario.id)
+        job = Job(messages=[], instructions=(), redaction=redaction, fallback=approved[0],
+                  grounding="\n".join([*approved, *(g.text for g in scenario.guidance)]),
+                  channel=request.channel, position=request.position)
+        if self._prompts is None:
+            return job
+        turns = parse_transcript(request.transcript)[-TRANSCRIPT_TURNS:]
+        prompt = self._prompts["compose"]
+        job.messages = prompt.render(
+            scenario=scenario.title,
+            situation=scenario.situation,
+            phrasings=_numbered(approved),
+            guidance=_numbered([g.text for g in scenario.guidance]) or "（无）",
+            channel=CHANNEL_NAMES[request.channel],
+            transcript="\n".join(f"{ROLE_NAMES[t.role]}：{_as_data(redaction.redact(t.text))}" for t in turns),
+        )
+        job.instructions = prompt.instructions
+        return job
+
+    def rewrite_job(self, request: CheckRequest, check: CheckResponse, rewritten: RewriteResponse) -> Job:
+        redaction = Redaction()
+        job = Job(messages=[], instructions=(), redaction=redaction, fallback=rewritten.draft,
+                  grounding=f"{request.draft}\n{rewritten.draft}", channel=request.channel, position=request.position)
+        if self._prompts is None:
+            return job
+        blocking = [v for v in check.violations if v.severity == "block"]
+        prompt = self._prompts["rewrite"]
+        job.messages = prompt.render(
+            channel=CHANNEL_NAMES[job.channel],
+            draft=_as_data(redaction.redact(request.draft)),
+            violations="\n".join(
+                f"- “{redaction.redact(v.text)}”（{v.reason}）→ {_alternative(v.alternative)}" for v in blocking
+            ),
+            rule_based=_as_data(redaction.redact(rewritten.draft)),
+        )
+        job.instructions = prompt.instructions
+        return job
+
+    async def compose(self, job: Job) -> Composed:
+        async for event in self.events(job):
+            if isinstance(event, Final):
+                return event.composed
+        raise AssertionError("the drafter always ends with a final event")
+
+    async def events(self, job: Job, stream: bool = False) -> AsyncIterator[Event]:
+        if self._drafter is None:
+            yield Final(await fallback(self._checker, job, "llm_not_configured"))
+            return
+        async for event in self._drafter.run(job, stream=stream):
+            yield event
+
+
+def _alternative(text: str | None) -> str:
+    return f"“{text}”" if text else "需改写"
+
+
+def _numbered(items: list[str]) -> str:
+    return "\n".join(f"{i}. {text}" for i, text in enumerate(items, start=1))
+
+
+def _as_data(text: str) -> str:
+    return text.translate(MARKER_CHARS)

@@ -1,0 +1,1 @@
+"""Logs (structured, redacted) and metrics."""
