@@ -21,19 +21,23 @@ console = Console()
 
 
 def _register_subcommands() -> None:
+    from copilot.admin.cli import keys_app, knowledge_app
     from copilot.evaluation.cli import eval_app
 
     app.add_typer(eval_app, name="eval")
+    app.add_typer(knowledge_app, name="knowledge")
+    app.add_typer(keys_app, name="keys")
 
 
 _register_subcommands()
 
 
-def _build(settings: Settings, *, show_progress: bool = True):  # type: ignore[no-untyped-def]
-    from copilot.runtime import Copilot
+def _build(settings: Settings, *, show_progress: bool = True, smoke: bool = False):  # type: ignore[no-untyped-def]
+    """The copilot of the active knowledge version: what `copilot serve` would serve."""
+    from copilot.admin.reindex import open_active
 
     if not show_progress:
-        return Copilot.build(settings)
+        return open_active(settings, smoke=smoke)[0]
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task("indexing", total=None)
@@ -41,7 +45,7 @@ def _build(settings: Settings, *, show_progress: bool = True):  # type: ignore[n
         def advance(stage: str, step: int, total: int) -> None:
             progress.update(task, total=total, advance=step, description=stage)
 
-        return Copilot.build(settings, progress=advance)
+        return open_active(settings, advance, smoke=smoke)[0]
 
 
 @app.command()
@@ -62,10 +66,13 @@ def clean(
 
 @app.command()
 def ingest() -> None:
-    """Clean and split the sources, check the rulebook, and (re)build the Chroma index."""
+    """Check the rulebook against the sources and (re)build the index of the active knowledge version.
+
+    The shipped `knowledge/` folder is the first version; a changed shipped folder becomes a new one unless an
+    admin's version is active (see `copilot knowledge`)."""
     settings = Settings()
     try:
-        copilot = _build(settings)
+        copilot = _build(settings, smoke=True)
     except CopilotError as exc:
         console.print(f"[red]ingest failed:[/red] {exc.message}")
         problems = exc.details.get("problems")

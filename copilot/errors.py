@@ -13,6 +13,11 @@ class ErrorCode(StrEnum):
     BACKEND_UNAVAILABLE = "backend_unavailable"
     PAYLOAD_TOO_LARGE = "payload_too_large"
     CONFIGURATION_INVALID = "configuration_invalid"
+    UNAUTHORIZED = "unauthorized"
+    FORBIDDEN = "forbidden"
+    RATE_LIMITED = "rate_limited"
+    REINDEX_FAILED = "reindex_failed"
+    INTERNAL_ERROR = "internal_error"
 
 
 class CopilotError(Exception):
@@ -52,3 +57,21 @@ class ConfigurationInvalid(CopilotError):
     """Settings or prompt files that cannot work; raised at start-up, not per request."""
 
     code = ErrorCode.CONFIGURATION_INVALID
+
+
+class Unauthorized(CopilotError):
+    code = ErrorCode.UNAUTHORIZED
+
+
+class Forbidden(CopilotError):
+    code = ErrorCode.FORBIDDEN
+
+
+class RateLimited(CopilotError):
+    code = ErrorCode.RATE_LIMITED
+
+
+class ReindexFailed(CopilotError):
+    """A new knowledge version did not validate; the previous version keeps serving."""
+
+    code = ErrorCode.REINDEX_FAILED

@@ -36,17 +36,19 @@ class Copilot:
     timings: dict[str, float]
 
     @classmethod
-    def build(cls, settings: Settings, progress: Progress | None = None) -> Copilot:
+    def build(cls, settings: Settings, progress: Progress | None = None, *, client: Any | None = None,
+              embedder: Embedder | None = None, seed: Any | None = None) -> Copilot:
+        """`client` and `embedder` are shared when given; `seed` is a collection to copy known vectors from."""
         apply_process_environment(settings)
         timings: dict[str, float] = {}
         started = time.perf_counter()
         knowledge = load_knowledge(settings.paths)
         timings["knowledge_s"] = time.perf_counter() - started
         mark = time.perf_counter()
-        embedder = create_embedder(settings.embedding)
+        embedder = embedder or create_embedder(settings.embedding)
         timings["embedder_s"] = time.perf_counter() - mark
         mark = time.perf_counter()
-        client = create_client(settings)
+        client = client if client is not None else create_client(settings)
         collection = open_collection(
             client, collection_name(settings.vector_store.collection_prefix, embedder.name), embedder
         )
@@ -54,7 +56,7 @@ class Copilot:
         report = sync_collection(
             collection, knowledge.index_documents, embedder,
             batch_size=settings.embedding.batch_size,
-            progress=(lambda n: progress("index", n, total)) if progress else None,
+            progress=(lambda n: progress("index", n, total)) if progress else None, seed=seed,
         )
         timings["index_s"] = time.perf_counter() - mark
         mark = time.perf_counter()

@@ -16,6 +16,8 @@ VectorStoreMode = Literal["persistent", "http", "memory"]
 RetrievalMode = Literal["hybrid", "bm25", "dense"]
 RerankerMode = Literal["none"]
 LLMMode = Literal["none", "openai", "fake"]
+Role = Literal["agent", "qa", "admin"]
+Environment = Literal["development", "production"]
 
 
 class PathSettings(BaseModel):
@@ -86,6 +88,8 @@ class RetrievalSettings(BaseModel):
 
 class SuggestSettings(BaseModel):
     default_top_k: int = Field(default=3, ge=1, le=10, description="Suggestions returned when not asked.")
+    max_turns: int = Field(default=50, ge=1, description="Most transcript turns accepted (413 above).")
+    max_transcript_chars: int = Field(default=20_000, ge=100, description="Longest transcript accepted (413 above).")
     context_weight: float = Field(
         default=0.35, ge=0, le=1,
         description="Weight of earlier customer turns relative to the latest one (1.0).",
@@ -164,6 +168,35 @@ class LogSettings(BaseModel):
     json_lines: bool = Field(default=False, description="Write logs as JSON lines (for log shippers).")
 
 
+class ApiKey(BaseModel):
+    name: str = Field(min_length=1, description="Who holds the key (shown in logs and metrics, never the key).")
+    role: Role = Field(description="agent: suggest/check/rewrite/feedback; qa: also eval reports and stats; "
+                       "admin: also knowledge administration.")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the key (`copilot keys new` prints it).")
+
+
+class AuthSettings(BaseModel):
+    enabled: bool = Field(default=False, description="Require an API key on /v1 (X-API-Key or Bearer).")
+    keys: list[ApiKey] = Field(default_factory=list, description="Accepted keys, stored as hashes only.")
+
+
+class LimitSettings(BaseModel):
+    max_body_bytes: int = Field(default=1_000_000, ge=1024, description="Largest request body (413 above).")
+    max_upload_bytes: int = Field(default=10_000_000, ge=1024, description="Largest knowledge upload (413 above).")
+    rate_limit: str = Field(
+        default="1200/minute",
+        description="Requests per API key (or per client address with auth off), in the `limits` "
+        "library's notation, e.g. 20/second;1200/minute. Counted per process.",
+    )
+
+
+class KnowledgeAdminSettings(BaseModel):
+    poll_interval_s: float = Field(
+        default=5.0, gt=0, description="How often a replica looks for a knowledge version switched elsewhere."
+    )
+    keep_versions: int = Field(default=3, ge=1, description="Indexed versions kept (older collections dropped).")
+
+
 class ServerSettings(BaseModel):
     host: str = Field(default="127.0.0.1", description="Bind address for `copilot serve`.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port for `copilot serve`.")
@@ -176,6 +209,10 @@ class Settings(BaseSettings):
         env_prefix="COPILOT_", env_nested_delimiter="__", extra="ignore", env_file=None
     )
 
+    environment: Environment = Field(
+        default="development",
+        description="production refuses to start without API keys or with placeholder secrets.",
+    )
     paths: PathSettings = Field(default_factory=PathSettings, description="Where knowledge and data live.")
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="Embedding backend.")
     vector_store: VectorStoreSettings = Field(
@@ -186,7 +223,39 @@ class Settings(BaseSettings):
     check: CheckSettings = Field(default_factory=CheckSettings, description="/v1/check draft checker.")
     llm: LLMSettings = Field(default_factory=LLMSettings, description="Optional LLM composition.")
     logging: LogSettings = Field(default_factory=LogSettings, description="Logging; secrets are always redacted.")
+    auth: AuthSettings = Field(default_factory=AuthSettings, description="API keys and roles.")
+    limits: LimitSettings = Field(default_factory=LimitSettings, description="Request size and rate limits.")
+    knowledge_admin: KnowledgeAdminSettings = Field(
+        default_factory=KnowledgeAdminSettings, description="Versioned knowledge and re-indexing."
+    )
     server: ServerSettings = Field(default_factory=ServerSettings, description="HTTP server.")
+
+
+PLACEHOLDER_SECRETS = ("changeme", "change-me", "secret", "password", "admin", "test", "example", "xxx", "key",
+                       "api-key", "apikey", "todo", "not-needed", "sk-...", "your-key")
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """Why these settings must not serve production; empty when they may."""
+    import hashlib
+    from urllib.parse import urlparse
+
+    problems = []
+    if not settings.auth.enabled:
+        problems.append("auth is off (set COPILOT_AUTH__ENABLED=true)")
+    if not settings.auth.keys:
+        problems.append("no API keys configured (COPILOT_AUTH__KEYS)")
+    placeholder_hashes = {hashlib.sha256(p.encode()).hexdigest() for p in PLACEHOLDER_SECRETS}
+    problems += [f"API key {k.name!r} is a placeholder secret" for k in settings.auth.keys
+                 if k.sha256 in placeholder_hashes]
+    host = urlparse(settings.llm.base_url or "https://api.openai.com").hostname or ""
+    if (settings.llm.mode == "openai" and host not in LOCAL_HOSTS
+            and settings.llm.api_key.get_secret_value().lower() in PLACEHOLDER_SECRETS):
+        problems.append(f"the LLM API key for {host} is a placeholder (COPILOT_LLM__API_KEY)")
+    if settings.llm.mode == "fake" or settings.embedding.mode == "fake":
+        problems.append("a fake backend is configured (tests only)")
+    return problems
 
 
 def apply_process_environment(settings: Settings) -> None:

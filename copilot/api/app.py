@@ -8,21 +8,31 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 import copilot
+from copilot.api.auth import Authenticator
 from copilot.api.errors import install_error_handlers
-from copilot.api.routes import check, health, scenarios, suggest
+from copilot.api.middleware import RequestMiddleware
+from copilot.api.routes import check, health, knowledge, metrics, scenarios, suggest
 from copilot.api.state import RuntimeHolder
-from copilot.settings import Settings
+from copilot.errors import ConfigurationInvalid
+from copilot.observability.metrics import Metrics
+from copilot.settings import Settings, production_problems
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app; the knowledge index loads in the background once the server starts."""
+    """Build the app; the knowledge index loads in the background once the server starts.
+
+    In production (`environment: production`) settings that would expose the service, such as auth off or
+    placeholder secrets, stop it here, before it listens."""
     settings = settings or Settings()
+    if settings.environment == "production" and (problems := production_problems(settings)):
+        raise ConfigurationInvalid("refusing to start in production: " + "; ".join(problems), {"problems": problems})
     holder = RuntimeHolder(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         holder.start()
         yield
+        holder.stop()
 
     app = FastAPI(
         title="Agent Copilot (坐席助手)",
@@ -31,9 +41,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.holder = holder
+    app.state.metrics = Metrics()
+    app.state.authenticator = Authenticator(settings)
+    app.add_middleware(RequestMiddleware, metrics=app.state.metrics,
+                       max_body_bytes=settings.limits.max_body_bytes,
+                       max_upload_bytes=settings.limits.max_upload_bytes)
     install_error_handlers(app)
-    app.include_router(health.router)
-    app.include_router(suggest.router)
-    app.include_router(check.router)
-    app.include_router(scenarios.router)
+    for module in (health, metrics, suggest, check, scenarios, knowledge):
+        app.include_router(module.router)
     return app

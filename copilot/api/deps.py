@@ -6,8 +6,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from copilot.admin.service import KnowledgeAdmin
 from copilot.api.state import RuntimeHolder
 from copilot.check.service import CheckService
+from copilot.observability.metrics import Metrics
 from copilot.runtime import Copilot
 from copilot.settings import Settings
 from copilot.suggest.service import SuggestService
@@ -34,8 +36,19 @@ def get_check_service(request: Request) -> CheckService:
     return get_copilot(request).check
 
 
+def get_admin(request: Request) -> KnowledgeAdmin:
+    return get_holder(request).admin
+
+
+def get_metrics(request: Request) -> Metrics:
+    metrics: Metrics = request.app.state.metrics
+    return metrics
+
+
 HolderDep = Annotated[RuntimeHolder, Depends(get_holder)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 CopilotDep = Annotated[Copilot, Depends(get_copilot)]
 SuggestServiceDep = Annotated[SuggestService, Depends(get_suggest_service)]
 CheckServiceDep = Annotated[CheckService, Depends(get_check_service)]
+AdminDep = Annotated[KnowledgeAdmin, Depends(get_admin)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]

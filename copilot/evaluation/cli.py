@@ -38,13 +38,13 @@ def run(
         "--ablate", help="Also run variants side by side: retrieval, detectors, embedding (repeatable).")] = None,
 ) -> None:
     """Run eval suites; exit 1 when a threshold fails."""
-    from copilot.runtime import Copilot
+    from copilot.admin.reindex import open_active
 
     suite = load_suites(list(suites))
     for problem in suite.problems:
         console.print(f"[yellow]skipped[/yellow] {problem}")
     settings = Settings()
-    copilot = Copilot.build(settings)
+    copilot = open_active(settings)[0]  # what `copilot serve` serves: the active knowledge version
     names = [str(p) for p in suites]
     label = f"{copilot.embedder.name} · retrieval {settings.retrieval.mode} · llm {settings.llm.mode}"
     outcome = evaluate(copilot, suite, label=label, suites=names,

@@ -21,35 +21,47 @@ def load_rulebook(folder: Path, documents: dict[str, SourceDocument]) -> Ruleboo
     files = sorted(folder.glob("*.yaml")) if folder.is_dir() else [folder]
     if not files:
         raise KnowledgeInvalid(f"no rulebook files in {folder}")
+    origin: dict[int, str] = {}
     for path in files:
-        scenarios.extend(_read_file(path))
+        for scenario in _read_file(path):
+            origin[id(scenario)] = path.name
+            scenarios.append(scenario)
     seen: set[str] = set()
     for scenario in scenarios:
         if scenario.id in seen:
-            problems.append(f"duplicate scenario id {scenario.id!r}")
+            problems.append(f"{origin[id(scenario)]}: duplicate scenario id {scenario.id!r}")
         seen.add(scenario.id)
-        problems.extend(_attach_citations(scenario, documents))
+        problems.extend(f"{origin[id(scenario)]}: {p}" for p in _attach_citations(scenario, documents))
     if problems:
         raise KnowledgeInvalid("rulebook does not match its sources", {"problems": problems})
     return Rulebook(scenarios=scenarios)
 
 
 def _read_file(path: Path) -> list[Scenario]:
+    text = path.read_text(encoding="utf-8")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        raw = yaml.safe_load(text) or []
+        node = yaml.compose(text)
     except yaml.YAMLError as exc:
-        raise KnowledgeInvalid(f"{path.name}: not valid YAML: {exc}", {"file": str(path)}) from exc
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise KnowledgeInvalid(f"{path.name}" + (f", line {line}" if line else "") + f": not valid YAML: {exc}",
+                               {"file": path.name, "line": line}) from exc
     if not isinstance(raw, list):
-        raise KnowledgeInvalid(f"{path.name}: expected a list of scenarios", {"file": str(path)})
+        raise KnowledgeInvalid(f"{path.name}: expected a list of scenarios", {"file": path.name, "line": 1})
+    lines = [item.start_mark.line + 1 for item in node.value] if isinstance(node, yaml.SequenceNode) else []
     scenarios = []
     for position, item in enumerate(raw, start=1):
         try:
             scenarios.append(Scenario.model_validate(item))
         except ValidationError as exc:
             ident = item.get("id", f"#{position}") if isinstance(item, dict) else f"#{position}"
+            line = lines[position - 1] if position <= len(lines) else None
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
             raise KnowledgeInvalid(
-                f"{path.name}: scenario {ident}: {exc.errors()[0]['msg']}",
-                {"file": str(path), "scenario": ident, "errors": str(exc)},
+                f"{path.name}, line {line}: scenario {ident}: {where}: {first['msg']}",
+                {"file": path.name, "line": line, "scenario": ident, "errors": str(exc)},
             ) from exc
     return scenarios
 

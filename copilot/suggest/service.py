@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from copilot.errors import InvalidInput
+from copilot.errors import InvalidInput, PayloadTooLarge
 from copilot.index.documents import SCENARIO_KINDS
 from copilot.retrieve.retriever import HybridRetriever
 from copilot.rulebook.models import Rulebook, Scenario
@@ -16,7 +16,7 @@ from copilot.suggest.models import (
     SuggestRequest,
     SuggestResponse,
 )
-from copilot.suggest.transcript import customer_queries, parse_transcript
+from copilot.suggest.transcript import Turn, customer_queries, parse_transcript
 from copilot.text.normalize import match_key
 
 # Scenarios whose score is at least this share of the best one also contribute phrasings.
@@ -55,7 +55,9 @@ class SuggestService:
         return sorted(ranked, key=lambda r: -r.score)
 
     def suggest(self, request: SuggestRequest, mode: str | None = None) -> SuggestResponse:
-        latest, context = customer_queries(parse_transcript(request.transcript))
+        turns = parse_transcript(request.transcript)
+        self._within_limits(turns)
+        latest, context = customer_queries(turns)
         if not latest.strip():
             raise InvalidInput("transcript has no text", {"field": "transcript"})
         ranked = self.rank_scenarios(latest, context, request.channel, mode)
@@ -68,6 +70,16 @@ class SuggestService:
                                    confidence=round(min(1.0, top.score), 4)),
             suggestions=_distinct(candidates)[: request.top_k],
         )
+
+    def _within_limits(self, turns: list[Turn]) -> None:
+        chars = sum(len(t.text) for t in turns)
+        if len(turns) > self._settings.max_turns:
+            raise PayloadTooLarge(f"transcript has {len(turns)} turns; the limit is {self._settings.max_turns}",
+                                  {"limit": self._settings.max_turns, "field": "transcript"})
+        if chars > self._settings.max_transcript_chars:
+            raise PayloadTooLarge(
+                f"transcript has {chars} characters; the limit is {self._settings.max_transcript_chars}",
+                {"limit": self._settings.max_transcript_chars, "field": "transcript"})
 
     def _approved_candidates(self, ranked: list[RankedScenario]) -> list[Suggestion]:
         best = ranked[0].score

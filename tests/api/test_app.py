@@ -103,10 +103,27 @@ def test_empty_draft_is_422(client: TestClient) -> None:
         assert response.status_code == 422 and response.json()["error"]["code"] == "invalid_input"
 
 
-def test_one_megabyte_draft_is_413_naming_the_limit(client: TestClient, fake_settings: Settings) -> None:
-    response = client.post("/v1/check", json={"draft": "好" * 1_000_000})
+def test_a_long_draft_is_413_naming_the_limit(client: TestClient, fake_settings: Settings) -> None:
+    response = client.post("/v1/check", json={"draft": "好" * 6000})
     assert response.status_code == 413
     error = response.json()["error"]
     assert error["code"] == "payload_too_large"
     assert str(fake_settings.check.max_draft_chars) in error["message"]
     assert error["details"]["limit"] == fake_settings.check.max_draft_chars
+
+
+def test_a_one_megabyte_body_is_413_before_parsing(client: TestClient, fake_settings: Settings) -> None:
+    response = client.post("/v1/check", json={"draft": "好" * 1_000_000})
+    assert response.status_code == 413
+    error = response.json()["error"]
+    assert error["code"] == "payload_too_large" and error["details"]["limit_bytes"] == 1_000_000
+    assert error["details"]["request_id"] == response.headers["x-request-id"]
+
+    def chunks():  # type: ignore[no-untyped-def]
+        yield b'{"draft": "'
+        for _ in range(200):
+            yield "好".encode() * 2000
+        yield b'"}'
+
+    chunked = client.post("/v1/check", content=chunks(), headers={"content-type": "application/json"})
+    assert chunked.status_code == 413 and "content-length" not in {k.lower() for k in chunked.request.headers}

@@ -3,28 +3,31 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 
-from copilot.api.deps import CheckServiceDep, CopilotDep
+from copilot.api.auth import require
+from copilot.api.deps import CheckServiceDep, CopilotDep, MetricsDep
 from copilot.api.errors import ERROR_RESPONSES
 from copilot.check.models import CheckRequest, CheckResponse
 from copilot.compose.models import FluentRewriteResponse, RewriteRequest
 
-router = APIRouter(prefix="/v1", tags=["check"])
+router = APIRouter(prefix="/v1", tags=["check"], dependencies=[require("agent")])
 
 
 @router.post("/check", response_model=CheckResponse, responses=ERROR_RESPONSES)
-def check(request: CheckRequest, service: CheckServiceDep) -> CheckResponse:
+def check(request: CheckRequest, service: CheckServiceDep, metrics: MetricsDep) -> CheckResponse:
     """Check a draft before it is sent.
 
     Returns every violation as an exact span of the draft (code-point offsets, end exclusive) with its
     category, severity (`block` or `warn`), the rule and its citation, a one-line reason in Chinese and the
     standard's compliant alternative. `flagged` is true iff any violation blocks.
     """
-    return service.check(request)
+    response = service.check(request)
+    metrics.observe_check(response)
+    return response
 
 
 @router.post("/rewrite", response_model=FluentRewriteResponse, response_model_exclude_unset=True,
              responses=ERROR_RESPONSES)
-async def rewrite(request: RewriteRequest, copilot: CopilotDep) -> FluentRewriteResponse:
+async def rewrite(request: RewriteRequest, copilot: CopilotDep, metrics: MetricsDep) -> FluentRewriteResponse:
     """Replace each blocking span with the standard's alternative (rule-based, no LLM).
 
     Lists every change, and the blocking violations that have no alternative and need a human. With an LLM
@@ -36,4 +39,5 @@ async def rewrite(request: RewriteRequest, copilot: CopilotDep) -> FluentRewrite
     response = FluentRewriteResponse.model_validate(rewritten.model_dump())
     if request.fluent and checked.flagged and copilot.compose.configured:
         response.composed = await copilot.compose.compose(copilot.compose.rewrite_job(request, checked, rewritten))
+        metrics.observe_composed(response.composed)
     return response

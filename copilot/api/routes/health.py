@@ -24,6 +24,7 @@ def readyz(holder: HolderDep) -> JSONResponse:
             scenarios=len(copilot.knowledge.rulebook.scenarios),
             passages=copilot.knowledge.passage_count,
             embedding=copilot.embedder.name,
+            knowledge_version=holder.version,
         )
         return JSONResponse(body)
     if holder.error:

@@ -3,11 +3,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from copilot.api.auth import require
 from copilot.api.deps import CopilotDep
 from copilot.api.errors import ERROR_RESPONSES
 from copilot.rulebook.models import Channel
 
-router = APIRouter(prefix="/v1", tags=["rulebook"])
+router = APIRouter(prefix="/v1", tags=["rulebook"], dependencies=[require("agent")])
 
 
 class ScenarioSummary(BaseModel):

@@ -8,14 +8,16 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.sse import EventSourceResponse, format_sse_event
 from pydantic import BaseModel
 
-from copilot.api.deps import CopilotDep
+from copilot.api.auth import require
+from copilot.api.deps import CopilotDep, MetricsDep
 from copilot.api.errors import ERROR_RESPONSES
 from copilot.compose.engine import Event, Final, Retry, Token
 from copilot.compose.models import ComposedSuggestResponse, ComposeSuggestRequest
+from copilot.observability.metrics import Metrics
 from copilot.runtime import Copilot
 from copilot.suggest.models import SuggestResponse
 
-router = APIRouter(prefix="/v1", tags=["suggest"])
+router = APIRouter(prefix="/v1", tags=["suggest"], dependencies=[require("agent")])
 
 STREAM_RESPONSES = {**ERROR_RESPONSES, 200: {
     "content": {"text/event-stream": {}},
@@ -27,7 +29,7 @@ STREAM_RESPONSES = {**ERROR_RESPONSES, 200: {
 # exclude_unset: `composed` appears only when asked for, so the extractive answer is unchanged.
 @router.post("/suggest", response_model=ComposedSuggestResponse, response_model_exclude_unset=True,
              responses=ERROR_RESPONSES)
-async def suggest(request: ComposeSuggestRequest, copilot: CopilotDep) -> ComposedSuggestResponse:
+async def suggest(request: ComposeSuggestRequest, copilot: CopilotDep, metrics: MetricsDep) -> ComposedSuggestResponse:
     """How do I respond to this?
 
     Give the last turns of the conversation (the latest customer turn weighs most). Returns the
@@ -41,11 +43,13 @@ async def suggest(request: ComposeSuggestRequest, copilot: CopilotDep) -> Compos
     if request.compose:
         job = copilot.compose.suggest_job(request, base)
         response.composed = await copilot.compose.compose(job) if job else None
+        metrics.observe_composed(response.composed)
     return response
 
 
 @router.post("/suggest/stream", responses=STREAM_RESPONSES)
-async def suggest_stream(request: ComposeSuggestRequest, copilot: CopilotDep) -> EventSourceResponse:
+async def suggest_stream(request: ComposeSuggestRequest, copilot: CopilotDep,
+                         metrics: MetricsDep) -> EventSourceResponse:
     """The same as /v1/suggest with `compose`, as Server-Sent Events.
 
     `suggestions` comes first (the standard's phrasings, safe to show), then `token` events with the model's
@@ -54,16 +58,19 @@ async def suggest_stream(request: ComposeSuggestRequest, copilot: CopilotDep) ->
     means the first draft was blocked: discard the tokens so far. `final` is always the last event.
     """
     base = await run_in_threadpool(copilot.suggest.suggest, request)
-    return EventSourceResponse(_events(copilot, request, base))
+    return EventSourceResponse(_events(copilot, request, base, metrics))
 
 
-async def _events(copilot: Copilot, request: ComposeSuggestRequest, base: SuggestResponse) -> AsyncIterator[bytes]:
+async def _events(copilot: Copilot, request: ComposeSuggestRequest, base: SuggestResponse,
+                  metrics: Metrics) -> AsyncIterator[bytes]:
     yield _sse("suggestions", base)
     job = copilot.compose.suggest_job(request, base)
     if job is None:
         yield _sse("final", {"composed": None})
         return
     async for event in copilot.compose.events(job, stream=True):
+        if isinstance(event, Final):
+            metrics.observe_composed(event.composed)
         yield _encode(event)
 
 

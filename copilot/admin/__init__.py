@@ -1,0 +1,1 @@
+"""Knowledge administration: versioned knowledge bundles in Chroma, validated re-index, atomic switch."""

@@ -1,0 +1,99 @@
+"""API keys with roles, and the per-key rate limit. Keys are compared by SHA-256; only hashes are configured."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from limits import parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+
+from copilot.errors import Forbidden, RateLimited, Unauthorized
+from copilot.settings import Role, Settings
+
+log = logging.getLogger("copilot.auth")
+
+# What each role may do; a role includes the ones before it.
+ROLE_RANK: dict[Role, int] = {"agent": 1, "qa": 2, "admin": 3}
+_api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key (or use Bearer).")
+_bearer = HTTPBearer(auto_error=False, description="An API key as a bearer token.")
+
+
+@dataclass(frozen=True)
+class Principal:
+    name: str
+    role: Role
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def new_key() -> str:
+    return f"cpk_{secrets.token_urlsafe(32)}"
+
+
+class Authenticator:
+    def __init__(self, settings: Settings) -> None:
+        self.enabled = settings.auth.enabled
+        self._keys = [(k.sha256, Principal(k.name, k.role)) for k in settings.auth.keys]
+        self._limiter = RateLimiter(settings.limits.rate_limit)
+        if not self.enabled:
+            log.warning("AUTH IS OFF: every request is treated as admin. Set COPILOT_AUTH__ENABLED=true with "
+                        "COPILOT_AUTH__KEYS for anything but local development.")
+
+    def identify(self, key: str | None, client: str) -> Principal:
+        if not self.enabled:
+            return Principal(f"anonymous@{client}", "admin")
+        if not key:
+            raise Unauthorized("an API key is required (X-API-Key header or Authorization: Bearer)")
+        digest = hash_key(key)
+        for known, principal in self._keys:
+            if hmac.compare_digest(known, digest):
+                return principal
+        raise Unauthorized("unknown API key")
+
+    def authorise(self, principal: Principal, role: Role) -> None:
+        if ROLE_RANK[principal.role] < ROLE_RANK[role]:
+            raise Forbidden(f"role {principal.role!r} may not use this route; it needs {role!r}",
+                            {"role": principal.role, "required": role})
+        self._limiter.hit(principal.name)
+
+
+class RateLimiter:
+    """A moving-window limit per principal, in memory (each replica counts its own requests)."""
+
+    def __init__(self, spec: str) -> None:
+        self._items = parse_many(spec)
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    def hit(self, who: str) -> None:
+        for item in self._items:
+            if not self._limiter.hit(item, who):
+                reset_at, _remaining = self._limiter.get_window_stats(item, who)
+                raise RateLimited(f"rate limit {item} exceeded", {
+                    "limit": str(item), "retry_after_s": max(1, int(reset_at - time.time()) + 1)})
+
+
+def require(role: Role) -> Any:
+    """A dependency: the caller's key must exist and have at least `role`."""
+
+    def check(request: Request,
+              key: Annotated[str | None, Security(_api_key)] = None,
+              bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None) -> Principal:
+        authenticator: Authenticator = request.app.state.authenticator
+        client = request.client.host if request.client else "unknown"
+        principal = authenticator.identify(key or (bearer.credentials if bearer else None), client)
+        authenticator.authorise(principal, role)
+        request.state.principal = principal
+        return principal
+
+    return Depends(check)

@@ -1,0 +1,117 @@
+"""Knowledge administration (admin role): documents, rulebook files, versions. Every change re-indexes into a
+new version and switches only when it validates; otherwise the old version keeps serving."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field
+
+from copilot.admin.service import ReindexReport
+from copilot.api.auth import require
+from copilot.api.deps import AdminDep, CopilotDep, HolderDep, MetricsDep
+from copilot.api.errors import ERROR_RESPONSES
+from copilot.errors import ReindexFailed
+
+router = APIRouter(prefix="/v1/knowledge", tags=["knowledge"], dependencies=[require("admin")],
+                   responses=ERROR_RESPONSES)
+
+
+class DocumentInfo(BaseModel):
+    id: str
+    title: str
+    characters: int
+    passages: int
+
+
+class VersionOut(BaseModel):
+    version: str
+    created: str
+    note: str
+    files: int
+    active: bool
+
+
+class RulebookFile(BaseModel):
+    content: str = Field(min_length=1, max_length=2_000_000, description="The YAML text of the file.")
+
+
+class KnowledgeState(BaseModel):
+    version: str | None
+    documents: list[DocumentInfo]
+    rulebook_files: list[str]
+
+
+@router.get("", response_model=KnowledgeState)
+def state(copilot: CopilotDep, holder: HolderDep, admin: AdminDep) -> KnowledgeState:
+    """The serving version, its documents and its rulebook files."""
+    docs = [DocumentInfo(id=d.id, title=d.title, characters=len(d.text), passages=len(d.passages))
+            for d in copilot.knowledge.documents.values()]
+    files = sorted(p.removeprefix("rulebook/").removesuffix(".yaml") for p in admin.files(holder.version)
+                   if p.startswith("rulebook/"))
+    return KnowledgeState(version=holder.version, documents=docs, rulebook_files=files)
+
+
+@router.put("/documents/{doc_id}", response_model=ReindexReport)
+async def put_document(doc_id: str, file: Annotated[UploadFile, File(description=".txt, .md or .docx")],
+                       admin: AdminDep, metrics: MetricsDep) -> ReindexReport:
+    """Add or replace a document (cleaned like the shipped ones), re-index, switch if it validates."""
+    data = await file.read()
+    return await _reindex(metrics, admin.put_document, doc_id, file.filename or "upload.txt", data)
+
+
+@router.post("/documents", response_model=ReindexReport)
+async def upload_document(file: Annotated[UploadFile, File(description=".txt, .md or .docx")],
+                          admin: AdminDep, metrics: MetricsDep,
+                          doc_id: Annotated[str | None, Form(description="Document id; default: the file name")] = None,
+                          ) -> ReindexReport:
+    """Upload a document; its id is `doc_id` or the file name without its extension."""
+    filename = file.filename or "upload.txt"
+    data = await file.read()
+    return await _reindex(metrics, admin.put_document, doc_id or filename.rsplit(".", 1)[0].lower(), filename, data)
+
+
+@router.delete("/documents/{doc_id}", response_model=ReindexReport)
+async def delete_document(doc_id: str, admin: AdminDep, metrics: MetricsDep) -> ReindexReport:
+    """Remove a document. Fails (and changes nothing) while the rulebook still cites it."""
+    return await _reindex(metrics, admin.delete_document, doc_id)
+
+
+@router.get("/rulebook/{name}", response_model=RulebookFile)
+def get_rulebook(name: str, admin: AdminDep) -> RulebookFile:
+    return RulebookFile(content=admin.rulebook_file(name))
+
+
+@router.put("/rulebook/{name}", response_model=ReindexReport)
+async def put_rulebook(name: str, body: RulebookFile, admin: AdminDep, metrics: MetricsDep) -> ReindexReport:
+    """Replace (or add) a rulebook file. Errors name the file and line; the old version keeps serving."""
+    return await _reindex(metrics, admin.put_rulebook_file, name, body.content)
+
+
+@router.post("/reload", response_model=ReindexReport)
+async def reload(admin: AdminDep, metrics: MetricsDep) -> ReindexReport:
+    """Rebuild and re-validate the serving version as a new one."""
+    return await _reindex(metrics, admin.reload)
+
+
+@router.get("/versions", response_model=list[VersionOut])
+def versions(admin: AdminDep) -> list[VersionOut]:
+    return [VersionOut(**vars(v)) for v in admin.versions()]
+
+
+@router.post("/versions/{version}/activate", response_model=ReindexReport)
+async def activate(version: str, admin: AdminDep, metrics: MetricsDep) -> ReindexReport:
+    """Switch to a stored version (roll back), after rebuilding and validating it."""
+    return await _reindex(metrics, admin.activate, version)
+
+
+async def _reindex(metrics: MetricsDep, action: object, *args: object) -> ReindexReport:
+    try:
+        report: ReindexReport = await run_in_threadpool(action, *args)  # type: ignore[arg-type]
+    except ReindexFailed:
+        metrics.reindex.labels("failed").inc()
+        raise
+    metrics.reindex.labels("switched").inc()
+    return report
