@@ -8,16 +8,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from copilot.console import console, fail
 from copilot.errors import CopilotError
 from copilot.settings import Settings
 
 app = typer.Typer(help="Agent copilot (坐席助手): cited standard phrasings for call-centre agents.",
                   no_args_is_help=True, add_completion=False)
-console = Console()
 
 
 def _register_subcommands() -> None:
@@ -74,11 +73,7 @@ def ingest() -> None:
     try:
         copilot = _build(settings, smoke=True)
     except CopilotError as exc:
-        console.print(f"[red]ingest failed:[/red] {exc.message}")
-        problems = exc.details.get("problems")
-        for problem in problems if isinstance(problems, list) else []:
-            console.print(f"  - {problem}")
-        raise typer.Exit(1) from exc
+        fail("ingest failed:", exc)
     knowledge = copilot.knowledge
     rulebook = knowledge.rulebook
     report = copilot.sync_report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,13 @@ from copilot.runtime import Copilot
 from copilot.settings import REPO_ROOT, PathSettings, Settings
 
 SUITES = REPO_ROOT / "eval" / "suites"
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def make_settings(tmp: Path, *, embedding: str = "fake", store: str = "memory", **overrides: object) -> Settings:

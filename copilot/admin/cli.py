@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import BaseModel
-from rich.console import Console
 
+from copilot.console import console, fail
 from copilot.errors import CopilotError
 from copilot.settings import Settings
 
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
 knowledge_app = typer.Typer(help="Knowledge versions: upload, delete, rulebook, activate.", no_args_is_help=True)
 keys_app = typer.Typer(help="API keys (only their hashes are configured).", no_args_is_help=True)
-console = Console()
 
 
 def _admin() -> KnowledgeAdmin:
@@ -42,11 +41,7 @@ def _report(action: Callable[..., BaseModel], *args: object) -> None:
     try:
         report = action(*args)
     except CopilotError as exc:
-        console.print(f"[red]{exc.code}[/red] {exc.message}")
-        problems = exc.details.get("problems")
-        for problem in problems if isinstance(problems, list) else []:
-            console.print(f"  - {problem}")
-        raise typer.Exit(1) from exc
+        fail(exc.code, exc)
     console.print_json(report.model_dump_json())
 
 

@@ -100,14 +100,30 @@ class KnowledgeAdmin:
         self._store.save(version, files, note)
         return self._run(version, note, saved=False)
 
+    def follow(self, version: str) -> bool:
+        """Serve `version`, switched to elsewhere (another replica or the CLI), without moving the pointer.
+        False when a change of this process is under way (the caller tries again later). Raises ReindexFailed."""
+        if not self.lock.acquire(blocking=False):
+            return False
+        try:
+            self._switch(self._build(version), version)
+            return True
+        finally:
+            self.lock.release()
+
+    def _build(self, version: str) -> Copilot:
+        """Build `version` sharing the serving copilot's embedder and copying its vectors."""
+        serving, _ = self._current()
+        return build_version(self._settings, self._client, self._store, version,
+                             embedder=serving.embedder if serving else None,
+                             seed=serving.collection if serving else None)
+
     def _run(self, version: str, note: str, *, saved: bool) -> ReindexReport:
         with self.lock:
             started = time.perf_counter()
-            serving, previous = self._current()
+            _, previous = self._current()
             try:
-                copilot = build_version(self._settings, self._client, self._store, version,
-                                        embedder=serving.embedder if serving else None,
-                                        seed=serving.collection if serving else None)
+                copilot = self._build(version)
             except ReindexFailed:
                 self._discard(version, saved)
                 raise
@@ -132,10 +148,11 @@ class KnowledgeAdmin:
 
     def _prune(self, embedder_name: str, keep: set[str | None]) -> None:
         """Drop the collections of all but the newest `keep_versions` versions (and never the two in use)."""
-        recent = [v.version for v in self._store.versions()][: self._settings.knowledge_admin.keep_versions]
-        for info in self._store.versions():
-            if info.version not in keep and info.version not in recent:
-                drop_collection(self._client, self._settings, info.version, embedder_name)
+        newest_first = [v.version for v in self._store.versions()]
+        keep |= set(newest_first[: self._settings.knowledge_admin.keep_versions])
+        for version in newest_first:
+            if version not in keep:
+                drop_collection(self._client, self._settings, version, embedder_name)
 
 
 def _remove(files: dict[str, str], path: str) -> None:

@@ -65,6 +65,9 @@ class Authenticator:
         if ROLE_RANK[principal.role] < ROLE_RANK[role]:
             raise Forbidden(f"role {principal.role!r} may not use this route; it needs {role!r}",
                             {"role": principal.role, "required": role})
+
+    def count(self, principal: Principal) -> None:
+        """One request against the principal's rate limit (RateLimited when it is spent)."""
         self._limiter.hit(principal.name)
 
 
@@ -93,6 +96,7 @@ def require(role: Role) -> Any:
         client = request.client.host if request.client else "unknown"
         principal = authenticator.identify(key or (bearer.credentials if bearer else None), client)
         authenticator.authorise(principal, role)
+        authenticator.count(principal)
         request.state.principal = principal
         return principal
 

@@ -7,7 +7,7 @@ import logging
 import threading
 from typing import Any, Literal
 
-from copilot.admin.reindex import build_version, open_active
+from copilot.admin.reindex import open_active
 from copilot.admin.service import KnowledgeAdmin
 from copilot.admin.versions import VersionStore
 from copilot.errors import CopilotError, NotReady
@@ -80,19 +80,13 @@ class RuntimeHolder:
         while not self._stop.wait(self.settings.knowledge_admin.poll_interval_s):
             try:
                 active = self._store.active()
-                if active in (None, self.version, self._refused) or not self._admin.lock.acquire(blocking=False):
+                if active in (None, self.version, self._refused):
                     continue
                 try:
-                    serving = self._copilot
-                    copilot = build_version(self.settings, self._client, self._store, active,
-                                            embedder=serving.embedder if serving else None,
-                                            seed=serving.collection if serving else None)
-                    self.swap(copilot, active)
+                    self._admin.follow(active)
                 except Exception:  # keep serving the version we have; do not retry this one
                     self._refused = active
                     log.exception("could not switch to knowledge version %s", active)
-                finally:
-                    self._admin.lock.release()
             except Exception:  # Chroma unreachable for a moment: try again next round
                 log.exception("could not read the active knowledge version")
 

@@ -37,7 +37,9 @@ def _version(client: TestClient) -> str:
 
 def test_upload_replace_delete_a_document(client: TestClient) -> None:
     before = _version(client)
-    assert before.startswith("seed-") and len(client.get("/v1/knowledge").json()["documents"]) == 5
+    state = client.get("/v1/knowledge").json()
+    assert before.startswith("seed-") and len(state["documents"]) == 5
+    assert state["rulebook_files"] == ["chat", "complaints", "conduct", "inbound", "outbound", "telecom"]
     files = {"file": ("night-shift.txt", NEW_STANDARD.encode("utf-8"), "text/plain")}
     report = client.post("/v1/knowledge/documents", files=files)
     assert report.status_code == 200, report.text

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -20,6 +19,8 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
+
+from tests.conftest import free_port
 
 
 @dataclass
@@ -81,17 +82,10 @@ async def _chunks(model: str, text: str) -> AsyncIterator[str]:
     yield "data: [DONE]\n\n"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextmanager
 def scripted_llm(*acts: Act) -> Iterator[ScriptedLLM]:
     script = ScriptedLLM(list(acts))
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(_app(script), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -3,6 +3,7 @@ new version and switches only when it validates; otherwise the old version keeps
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
@@ -45,12 +46,12 @@ class KnowledgeState(BaseModel):
 
 
 @router.get("", response_model=KnowledgeState)
-def state(copilot: CopilotDep, holder: HolderDep, admin: AdminDep) -> KnowledgeState:
+def state(copilot: CopilotDep, holder: HolderDep) -> KnowledgeState:
     """The serving version, its documents and its rulebook files."""
     docs = [DocumentInfo(id=d.id, title=d.title, characters=len(d.text), passages=len(d.passages))
             for d in copilot.knowledge.documents.values()]
-    files = sorted(p.removeprefix("rulebook/").removesuffix(".yaml") for p in admin.files(holder.version)
-                   if p.startswith("rulebook/"))
+    # the serving version's folder has the files already: no need to fetch the bundle from Chroma
+    files = sorted(p.stem for p in copilot.settings.paths.rulebook_dir.glob("*.yaml"))
     return KnowledgeState(version=holder.version, documents=docs, rulebook_files=files)
 
 
@@ -107,9 +108,9 @@ async def activate(version: str, admin: AdminDep, metrics: MetricsDep) -> Reinde
     return await _reindex(metrics, admin.activate, version)
 
 
-async def _reindex(metrics: MetricsDep, action: object, *args: object) -> ReindexReport:
+async def _reindex(metrics: MetricsDep, action: Callable[..., ReindexReport], *args: object) -> ReindexReport:
     try:
-        report: ReindexReport = await run_in_threadpool(action, *args)  # type: ignore[arg-type]
+        report = await run_in_threadpool(action, *args)
     except ReindexFailed:
         metrics.reindex.labels("failed").inc()
         raise
