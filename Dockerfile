@@ -1,4 +1,4 @@
-# Agent Copilot API on embedded defaults (embedded Chroma, m3e-small, no LLM).
+# Agent Copilot API on embedded defaults (embedded Chroma, m3e-small on ONNX Runtime, no LLM).
 # The install steps are scripts/install.sh, the same script `make serve` and CI run.
 FROM python:3.11-slim
 

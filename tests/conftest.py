@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,13 +12,6 @@ from copilot.runtime import Copilot
 from copilot.settings import REPO_ROOT, PathSettings, Settings
 
 SUITES = REPO_ROOT / "eval" / "suites"
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def make_settings(tmp: Path, *, embedding: str = "fake", store: str = "memory", **overrides: object) -> Settings:
@@ -60,7 +52,6 @@ def fake_copilot(tmp_path_factory: pytest.TempPathFactory) -> Copilot:
 
 @pytest.fixture(scope="session")
 def real_copilot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Copilot]:
-    """m3e-small through sentence-transformers, embedded persistent Chroma on disk."""
-    settings = make_settings(tmp_path_factory.mktemp("real"), embedding="sentence-transformers",
-                             store="persistent")
+    """m3e-small as served (ONNX Runtime), embedded persistent Chroma on disk."""
+    settings = make_settings(tmp_path_factory.mktemp("real"), embedding="onnx", store="persistent")
     yield Copilot.build(settings)

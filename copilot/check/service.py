@@ -29,6 +29,7 @@ class DraftDetector(Protocol):
 class CheckService:
     def __init__(self, rules: RuleSet, embedder: Embedder, settings: CheckSettings) -> None:
         self.settings = settings
+        self.rules = rules
         self.lexicon = LexiconDetector(rules)
         detectors: dict[str, DraftDetector] = {
             "lexicon": self.lexicon,

@@ -25,23 +25,27 @@ class Embedder(ABC):
     def embed_documents(
         self, texts: Sequence[str], *, batch_size: int = 32, progress: Callable[[int], None] | None = None
     ) -> Vectors:
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        parts = []
-        for start in range(0, len(texts), batch_size):
-            batch = texts[start : start + batch_size]
-            parts.append(self.embed_batch(batch, is_query=False))
-            if progress is not None:
-                progress(len(batch))
-        stacked: Vectors = np.vstack(parts)
-        return stacked
+        return self._batched(texts, is_query=False, batch_size=batch_size, progress=progress)
 
     def embed_query(self, text: str) -> Vectors:
         vector: Vectors = self.embed_batch([text], is_query=True)[0]
         return vector
 
-    def embed_queries(self, texts: Sequence[str]) -> Vectors:
-        return self.embed_batch(texts, is_query=True)
+    def embed_queries(self, texts: Sequence[str], *, batch_size: int = 32) -> Vectors:
+        return self._batched(texts, is_query=True, batch_size=batch_size)
+
+    def _batched(self, texts: Sequence[str], *, is_query: bool, batch_size: int,
+                 progress: Callable[[int], None] | None = None) -> Vectors:
+        """Batches of similar length: a batch is padded to its longest text, so mixing a heading with a
+        paragraph makes the heading cost as much as the paragraph (start-up embeds ~1,000 exemplars)."""
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), batch_size):
+            chosen = order[start : start + batch_size]
+            out[chosen] = self.embed_batch([texts[i] for i in chosen], is_query=is_query)
+            if progress is not None:
+                progress(len(chosen))
+        return out
 
 
 def normalise_rows(matrix: npt.ArrayLike) -> Vectors:

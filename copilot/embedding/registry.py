@@ -21,6 +21,13 @@ def create_embedder(settings: EmbeddingSettings) -> Embedder:
     return EMBEDDERS.get(settings.mode)(settings)
 
 
+@register_embedder("onnx")
+def _onnx(settings: EmbeddingSettings) -> Embedder:
+    from copilot.embedding.onnx import OnnxEmbedder
+
+    return OnnxEmbedder(settings.model, settings.cache_dir, settings.threads)
+
+
 @register_embedder("sentence-transformers")
 def _sentence_transformers(settings: EmbeddingSettings) -> Embedder:
     from copilot.embedding.sentence_transformers import SentenceTransformerEmbedder

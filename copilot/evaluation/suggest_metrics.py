@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from copilot.evaluation.suite import SuggestCase
-from copilot.suggest.models import SuggestRequest, SuggestResponse
+from copilot.suggest.models import SuggestRequest
 from copilot.suggest.service import SuggestService
 from copilot.text.normalize import match_key
 
@@ -42,11 +43,11 @@ class SuggestReport:
         return [r for r in self.results if r.rank is None or r.rank > k]
 
 
-def first_hit(response: SuggestResponse, expect_any: list[str]) -> int | None:
-    """A suggestion hits when its normalised text contains one of the normalised expected fragments."""
+def first_hit(texts: Sequence[str], expect_any: list[str]) -> int | None:
+    """A suggested text hits when its normalised form contains one of the normalised expected fragments."""
     keys = [match_key(e) for e in expect_any if match_key(e)]
-    for rank, suggestion in enumerate(response.suggestions, start=1):
-        text = match_key(suggestion.text)
+    for rank, suggestion in enumerate(texts, start=1):
+        text = match_key(suggestion)
         if any(key in text for key in keys):
             return rank
     return None
@@ -59,6 +60,6 @@ def run_suggest(service: SuggestService, cases: list[SuggestCase], mode: str | N
         request = SuggestRequest(transcript=case.transcript, top_k=case.top_k, channel=case.channel)
         response = service.suggest(request, mode=mode)
         latency = (time.perf_counter() - started) * 1000
-        report.results.append(CaseResult(case, first_hit(response, case.expect_any),
-                                         [s.text for s in response.suggestions], latency))
+        texts = [s.text for s in response.suggestions]
+        report.results.append(CaseResult(case, first_hit(texts, case.expect_any), texts, latency))
     return report

