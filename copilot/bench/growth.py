@@ -68,10 +68,9 @@ def suggest_growth(copilot: Copilot, transcripts: Sequence[str], factors: Sequen
     import chromadb
 
     documents = copilot.retriever.documents
-    stored = copilot.collection.get(include=["embeddings"])
-    vectors = dict(zip(stored["ids"], np.asarray(stored["embeddings"], dtype=np.float32), strict=True))
-    keyed = {str(m["key"]): vectors[i] for i, m in zip(stored["ids"], copilot.collection.get()["metadatas"],
-                                                       strict=True)}
+    stored = copilot.collection.get(include=["embeddings", "metadatas"])
+    keyed = {str(m["key"]): v for m, v in zip(stored["metadatas"], np.asarray(stored["embeddings"],
+                                                                              dtype=np.float32), strict=True)}
     passages = [d for d in documents if d.kind == "passage"]
     client = chromadb.EphemeralClient()
     points = []
