@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from copilot.ask.service import AskService
 from copilot.check.rules import load_rules
 from copilot.check.service import CheckService
 from copilot.compose.service import ComposeService
@@ -32,6 +33,7 @@ class Copilot:
     suggest: SuggestService
     check: CheckService
     compose: ComposeService
+    ask: AskService
     sync_report: SyncReport
     timings: dict[str, float]
 
@@ -68,6 +70,8 @@ class Copilot:
         checker = CheckService(rules, embedder, settings.check)
         timings["checker_s"] = time.perf_counter() - mark
         compose = ComposeService.build(settings, knowledge.rulebook, checker)
+        ask = AskService.build(settings, knowledge.rulebook, retriever, embedder, checker)
         timings["total_s"] = time.perf_counter() - started
         service = SuggestService(knowledge.rulebook, retriever, settings.suggest)
-        return cls(settings, knowledge, embedder, collection, retriever, service, checker, compose, report, timings)
+        return cls(settings, knowledge, embedder, collection, retriever, service, checker, compose, ask, report,
+                   timings)

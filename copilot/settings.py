@@ -46,6 +46,15 @@ class PathSettings(BaseModel):
     def checker_path(self) -> Path:
         return self.knowledge_dir / "checker.yaml"
 
+    @property
+    def reports_dir(self) -> Path:
+        """Eval and QA reports (HTML, JSON) that the sidebar's reports page lists."""
+        return self.data_dir / "reports"
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.data_dir / "feedback.sqlite3"
+
 
 class EmbeddingSettings(BaseModel):
     mode: EmbeddingMode = Field(
@@ -169,6 +178,22 @@ class LLMSettings(BaseModel):
     )
 
 
+class AskSettings(BaseModel):
+    candidates: int = Field(default=20, ge=1, le=100, description="Passages retrieved before sentences are scored.")
+    min_support: float = Field(
+        default=1.07, ge=0,
+        description="Below this score of the best answering sentence (cosine + 0.5 x bigram share + 0.3 x the "
+        "passage's retrieval score) the answer is 规范中没有相关规定. Set on eval/suites/ask-dev.jsonl.",
+    )
+
+
+class SessionSettings(BaseModel):
+    ttl_s: float = Field(default=1800, gt=0, description="A session idle this long is forgotten (its turns too).")
+    max_sessions: int = Field(default=10_000, ge=1, description="Sessions kept; the least recently used go first.")
+    turns_kept: int = Field(default=20, ge=2, le=200, description="Last turns of a live session kept and used.")
+    chat_history: int = Field(default=10, ge=0, le=50, description="Questions and answers kept per chat session.")
+
+
 class LogSettings(BaseModel):
     level: str = Field(default="INFO", description="Root log level.")
     json_lines: bool = Field(default=False, description="Write logs as JSON lines (for log shippers).")
@@ -228,6 +253,8 @@ class Settings(BaseSettings):
     suggest: SuggestSettings = Field(default_factory=SuggestSettings, description="/v1/suggest ranking.")
     check: CheckSettings = Field(default_factory=CheckSettings, description="/v1/check draft checker.")
     llm: LLMSettings = Field(default_factory=LLMSettings, description="Optional LLM composition.")
+    ask: AskSettings = Field(default_factory=AskSettings, description="/v1/chat: asking the standards.")
+    sessions: SessionSettings = Field(default_factory=SessionSettings, description="Live and chat sessions.")
     logging: LogSettings = Field(default_factory=LogSettings, description="Logging; secrets are always redacted.")
     auth: AuthSettings = Field(default_factory=AuthSettings, description="API keys and roles.")
     limits: LimitSettings = Field(default_factory=LimitSettings, description="Request size and rate limits.")

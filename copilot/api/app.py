@@ -11,10 +11,25 @@ import copilot
 from copilot.api.auth import Authenticator
 from copilot.api.errors import install_error_handlers
 from copilot.api.middleware import RequestMiddleware
-from copilot.api.routes import check, health, knowledge, metrics, scenarios, suggest
+from copilot.api.routes import (
+    chat,
+    check,
+    feedback,
+    health,
+    knowledge,
+    metrics,
+    reports,
+    scenarios,
+    sessions,
+    suggest,
+    web,
+)
 from copilot.api.state import RuntimeHolder
 from copilot.errors import ConfigurationInvalid
+from copilot.feedback.store import FeedbackStore
 from copilot.observability.metrics import Metrics
+from copilot.sessions.hub import LiveHub
+from copilot.sessions.store import SessionStore
 from copilot.settings import Settings, production_problems
 
 
@@ -43,10 +58,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.holder = holder
     app.state.metrics = Metrics()
     app.state.authenticator = Authenticator(settings)
+    app.state.sessions = SessionStore(settings.sessions)
+    app.state.live_hub = LiveHub()
+    app.state.feedback = FeedbackStore(settings.paths.feedback_path)
     app.add_middleware(RequestMiddleware, metrics=app.state.metrics,
                        max_body_bytes=settings.limits.max_body_bytes,
                        max_upload_bytes=settings.limits.max_upload_bytes)
     install_error_handlers(app)
-    for module in (health, metrics, suggest, check, scenarios, knowledge):
+    for module in (health, metrics, suggest, check, scenarios, knowledge, sessions, chat, feedback, reports, web):
         app.include_router(module.router)
+    web.mount_static(app)
     return app

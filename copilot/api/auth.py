@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
@@ -10,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Request, Security, WebSocket
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from limits import parse_many
 from limits.storage import MemoryStorage
@@ -68,7 +69,10 @@ class Authenticator:
 
     def count(self, principal: Principal) -> None:
         """One request against the principal's rate limit (RateLimited when it is spent)."""
-        self._limiter.hit(principal.name)
+        self.count_name(principal.name)
+
+    def count_name(self, name: str) -> None:
+        self._limiter.hit(name)
 
 
 class RateLimiter:
@@ -101,3 +105,28 @@ def require(role: Role) -> Any:
         return principal
 
     return Depends(check)
+
+
+SOCKET_AUTH_TIMEOUT_S = 10.0
+
+
+async def authenticate_socket(websocket: WebSocket, role: Role) -> Principal:
+    """A WebSocket's caller: the X-API-Key or Bearer header when the client can set headers (desktop apps);
+    otherwise, with auth on, the first message must be {"type": "auth", "api_key": "..."} (browsers cannot set
+    headers on a WebSocket, and a key in the URL would end up in access logs)."""
+    authenticator: Authenticator = websocket.app.state.authenticator
+    client = websocket.client.host if websocket.client else "unknown"
+    key = websocket.headers.get("x-api-key")
+    scheme, _, credentials = websocket.headers.get("authorization", "").partition(" ")
+    if not key and scheme.lower() == "bearer":
+        key = credentials.strip()
+    if authenticator.enabled and not key:
+        try:
+            message = await asyncio.wait_for(websocket.receive_json(), SOCKET_AUTH_TIMEOUT_S)
+        except (TimeoutError, ValueError) as exc:
+            raise Unauthorized('send {"type": "auth", "api_key": "..."} first, or an X-API-Key header') from exc
+        if isinstance(message, dict) and message.get("type") == "auth":
+            key = str(message.get("api_key") or "")
+    principal = authenticator.identify(key, client)
+    authenticator.authorise(principal, role)
+    return principal

@@ -7,7 +7,6 @@ yielded as they arrive (unchecked), and the last event always carries the checke
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from anyio import to_thread
 
 from copilot.check.models import CheckRequest, CheckResponse, Position, Violation
 from copilot.check.service import CheckService
+from copilot.compose.calls import deadline_after, failure_reason, invoke_text, stream_text
 from copilot.compose.guard import repeats_instructions, unsupported_commitments
 from copilot.compose.models import Composed, FallbackReason, RetryNotice
 from copilot.compose.prompts import Prompt
@@ -79,8 +79,7 @@ class Drafter:
         self._settings = settings
 
     async def run(self, job: Job, stream: bool = False) -> AsyncIterator[Event]:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self._settings.deadline_s
+        deadline = deadline_after(self._settings.deadline_s)
         messages = list(job.messages)
         attempts, reason = 0, None
         try:
@@ -89,14 +88,14 @@ class Drafter:
                 raw = ""
                 if stream:
                     restorer = StreamRestorer(job.redaction)
-                    async for chunk in self._astream(messages, deadline):
+                    async for chunk in stream_text(self._chat, messages, deadline):
                         raw += chunk
                         if shown := restorer.feed(chunk):
                             yield Token(shown)
                     if tail := restorer.flush():
                         yield Token(tail)
                 else:
-                    raw = await self._ainvoke(messages, deadline)
+                    raw = await invoke_text(self._chat, messages, deadline)
                 verdict = await self._vet(raw, job)
                 if verdict.reason is None and verdict.check is not None:
                     yield Final(Composed(text=verdict.text, origin="llm", fallback_reason=None, attempts=attempt,
@@ -110,26 +109,9 @@ class Drafter:
         except TimeoutError:
             reason = "timeout"
         except Exception as exc:  # any model/client failure ends in the fallback, never in a 500
-            # by name: openai, httpx and LangChain each have their own timeout class (no import needed here)
-            reason = "timeout" if any("Timeout" in c.__name__ for c in type(exc).__mro__) else "error"
+            reason = "timeout" if failure_reason(exc) == "timeout" else "error"
             log.warning("llm call failed: %s", type(exc).__name__)
         yield Final(await fallback(self._checker, job, reason or "error", attempts))
-
-    async def _ainvoke(self, messages: list[BaseMessage], deadline: float) -> str:
-        reply = await asyncio.wait_for(self._chat.ainvoke(messages), _remaining(deadline))
-        return reply.text
-
-    async def _astream(self, messages: list[BaseMessage], deadline: float) -> AsyncIterator[str]:
-        chunks = aiter(self._chat.astream(messages))
-        try:
-            while True:
-                try:
-                    chunk = await asyncio.wait_for(anext(chunks), _remaining(deadline))
-                except StopAsyncIteration:
-                    return
-                yield chunk.text
-        finally:
-            await chunks.aclose()  # type: ignore[attr-defined]
 
     async def _vet(self, raw: str, job: Job) -> _Verdict:
         text = job.redaction.restore(raw).strip().strip("“”\"")
@@ -167,9 +149,3 @@ async def fallback(checker: CheckService, job: Job, reason: FallbackReason, atte
     check = await check_text(checker, job.fallback, job)
     return Composed(text=job.fallback, origin="standard", fallback_reason=reason, attempts=attempts, check=check)
 
-
-def _remaining(deadline: float) -> float:
-    remaining = deadline - asyncio.get_running_loop().time()
-    if remaining <= 0:
-        raise TimeoutError
-    return remaining

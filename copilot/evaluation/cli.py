@@ -34,6 +34,8 @@ def run(
     max_fpr: Annotated[float | None, typer.Option("--max-fpr", help="Fail above this false-positive rate.")] = None,
     min_compose_safe: Annotated[float | None, typer.Option(
         "--min-compose-safe", help="Fail below this share of safe composed replies (compose cases).")] = None,
+    min_ask_hit: Annotated[float | None, typer.Option(
+        "--min-ask-hit", help="Fail below this share of ask questions answered from the right passage.")] = None,
     ablate: Annotated[list[str] | None, typer.Option(
         "--ablate", help="Also run variants side by side: retrieval, detectors, embedding (repeatable).")] = None,
 ) -> None:
@@ -48,7 +50,7 @@ def run(
     names = [str(p) for p in suites]
     label = f"{copilot.embedder.name} · retrieval {settings.retrieval.mode} · llm {settings.llm.mode}"
     outcome = evaluate(copilot, suite, label=label, suites=names,
-                       thresholds=Thresholds(min_hit3, min_f1, max_fpr, min_compose_safe))
+                       thresholds=Thresholds(min_hit3, min_f1, max_fpr, min_compose_safe, min_ask_hit))
     _print(outcome.report)
     _write(outcome, json_out, junit_out, html_out)
     if ablate:
@@ -99,6 +101,8 @@ def _print(report: EvalReport) -> None:
                       f"{len(c.failures)} cases failed")
     if report.compose:
         _print_compose(report)
+    if report.ask:
+        _print_ask(report)
     for t in report.thresholds:
         mark = "[green]pass[/green]" if t.passed else "[red]FAIL[/red]"
         console.print(f"{mark} {t.name} {t.limit}: {t.value}")
@@ -117,6 +121,21 @@ def _print_compose(report: EvalReport) -> None:
     note = " (no LLM configured: every reply is the standard's phrasing)" if c.llm == "none" else ""
     console.print(f"compose safe {c.safe_rate:.3f}, written by the model {c.llm_rate:.3f}, fallbacks {c.fallbacks}; "
                   f"p50 {c.latency.p50_ms} ms{note}")
+
+
+def _print_ask(report: EvalReport) -> None:
+    assert report.ask is not None
+    a = report.ask
+    table = Table(title="ask · hit rate per document (in-scope questions)")
+    table.add_column("document")
+    table.add_column("hit rate", justify="right")
+    for name, rate in a.per_document.items():
+        table.add_row(name, f"{rate:.3f}")
+    console.print(table)
+    for failure in a.failures:
+        console.print(f"[yellow]missed[/yellow] {failure.id} {failure.question} → {failure.answer[:50]}")
+    console.print(f"ask hit rate {a.hit_rate:.3f}, no-rule on out-of-scope {a.refusal_rate:.3f}, "
+                  f"no-rule on in-scope {a.false_refusal_rate:.3f}; p50 {a.latency.p50_ms} ms")
 
 
 def _ablations(copilot: object, settings: Settings, suite: object, names: list[str], kinds: set[str]) -> None:

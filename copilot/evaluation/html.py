@@ -92,6 +92,17 @@ def _compose(report: EvalReport) -> str:
     return summary + _table(["id", "攻击", "来源", "回退原因", "安全", "回复"], rows)
 
 
+def _ask(report: EvalReport) -> str:
+    assert report.ask is not None
+    a = report.ask
+    summary = (f"<h2>问规范（ask）</h2><p>{a.cases} 条 · 命中 {_pct(a.hit_rate)} · 规范外问题答“无相关规定” "
+               f"{_pct(a.refusal_rate)} · 规范内问题误答“无相关规定” {_pct(a.false_refusal_rate)} · "
+               f"p50 {a.latency.p50_ms} ms</p>")
+    per_document = _table(["文档", "命中率", ""], [[escape(k), _pct(v), _bar(v)] for k, v in a.per_document.items()])
+    rows = [[escape(f.id), escape(f.question), escape(f.answer), escape("; ".join(f.cited))] for f in a.failures]
+    return summary + per_document + ("<h3>未通过</h3>" + _table(["id", "问题", "回答", "引用"], rows) if rows else "")
+
+
 def render_html(report: EvalReport) -> str:
     parts = [f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>评测报告 {escape(report.label)}'
              f"</title><style>{STYLE}</style></head><body><h1>坐席助手评测报告</h1>",
@@ -104,6 +115,8 @@ def render_html(report: EvalReport) -> str:
         parts.append(_check(report))
     if report.compose:
         parts.append(_compose(report))
+    if report.ask:
+        parts.append(_ask(report))
     if report.problems:
         parts.append("<h2>格式问题</h2><ul>" + "".join(f"<li>{escape(p)}</li>" for p in report.problems) + "</ul>")
     parts.append("</body></html>")

@@ -93,6 +93,28 @@ class ComposeSection(BaseModel):
     results: list[ComposeCaseResult]
 
 
+class AskCaseResult(BaseModel):
+    id: str
+    document: str
+    question: str
+    expect_refusal: bool
+    answered: bool
+    correct: bool
+    answer: str
+    cited: list[str] = Field(description="The cited passages, as document:section.")
+
+
+class AskSection(BaseModel):
+    cases: int
+    hit_rate: float = Field(description="In-scope questions answered with an expected fragment in the answer or "
+                            "a cited passage.")
+    refusal_rate: float = Field(description="Out-of-scope questions answered 规范中没有相关规定.")
+    false_refusal_rate: float = Field(description="In-scope questions answered 规范中没有相关规定.")
+    per_document: dict[str, float]
+    latency: Latency
+    failures: list[AskCaseResult]
+
+
 class ThresholdResult(BaseModel):
     name: str
     limit: float
@@ -108,6 +130,7 @@ class EvalReport(BaseModel):
     suggest: SuggestSection | None
     check: CheckSection | None
     compose: ComposeSection | None = None
+    ask: AskSection | None = None
     thresholds: list[ThresholdResult]
 
     @property

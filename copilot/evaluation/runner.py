@@ -7,9 +7,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from copilot.evaluation.ask_metrics import AskReport, run_ask
 from copilot.evaluation.check_metrics import CheckReport, CheckResult, run_check
 from copilot.evaluation.compose_metrics import ComposeReport, run_compose
 from copilot.evaluation.report import (
+    AskCaseResult,
+    AskSection,
     CheckFailure,
     CheckScores,
     CheckSection,
@@ -34,6 +37,7 @@ class Thresholds:
     min_f1: float | None = None
     max_fpr: float | None = None
     min_compose_safe: float | None = None
+    min_ask_hit: float | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class EvalOutcome:
     suggest: SuggestReport | None  # per-case results, for JUnit
     check: CheckReport | None
     compose: ComposeReport | None = None
+    ask: AskReport | None = None
 
 
 def evaluate(copilot: Copilot, suite: Suite, *, label: str, suites: list[str], thresholds: Thresholds,
@@ -52,9 +57,11 @@ def evaluate(copilot: Copilot, suite: Suite, *, label: str, suites: list[str], t
     suggest = _suggest_section(suggest_raw) if suggest_raw else None
     check = _check_section(check_raw) if check_raw else None
     compose = _compose_section(compose_raw) if compose_raw else None
+    ask_raw = run_ask(copilot, suite.ask_cases) if suite.ask_cases else None
+    ask = _ask_section(ask_raw) if ask_raw else None
     report = EvalReport(label=label, suites=suites, problems=suite.problems, suggest=suggest, check=check,
-                        compose=compose, thresholds=_judge(thresholds, suggest, check, compose))
-    return EvalOutcome(report, suggest_raw, check_raw, compose_raw)
+                        compose=compose, ask=ask, thresholds=_judge(thresholds, suggest, check, compose, ask))
+    return EvalOutcome(report, suggest_raw, check_raw, compose_raw, ask_raw)
 
 
 def _latency(values: list[float]) -> Latency:
@@ -134,9 +141,26 @@ def _compose_section(report: ComposeReport) -> ComposeSection:
                           latency=_latency([r.latency_ms for r in report.results]), results=results)
 
 
+def _ask_section(report: AskReport) -> AskSection:
+    failures = [
+        AskCaseResult(id=r.case.id, document=r.case.document, question=r.case.question,
+                      expect_refusal=r.case.expect_refusal, answered=r.response.answered, correct=r.correct,
+                      answer=r.response.answer, cited=[f"{c.document}:{c.section}" for c in r.response.citations])
+        for r in report.results if not r.correct
+    ]
+    return AskSection(cases=len(report.results), hit_rate=round(report.hit_rate, 4),
+                      refusal_rate=round(report.refusal_rate, 4),
+                      false_refusal_rate=round(report.false_refusal_rate, 4), per_document=report.by_document(),
+                      latency=_latency([r.latency_ms for r in report.results]), failures=failures)
+
+
 def _judge(limits: Thresholds, suggest: SuggestSection | None, check: CheckSection | None,
-           compose: ComposeSection | None = None) -> list[ThresholdResult]:
+           compose: ComposeSection | None = None, ask: AskSection | None = None) -> list[ThresholdResult]:
     results = []
+    if limits.min_ask_hit is not None:
+        value = ask.hit_rate if ask else None
+        results.append(ThresholdResult(name="ask hit rate >=", limit=limits.min_ask_hit, value=value,
+                                       passed=value is not None and value >= limits.min_ask_hit))
     if limits.min_compose_safe is not None:
         value = compose.safe_rate if compose else None
         results.append(ThresholdResult(name="compose safe rate >=", limit=limits.min_compose_safe, value=value,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from copilot.suggest.transcript import Turn
 
@@ -51,7 +51,26 @@ class ComposeCase(BaseModel):
     channel: Literal["voice", "chat", "outbound"] | None = None
 
 
-Case = SuggestCase | CheckCase | ComposeCase
+class AskCase(BaseModel):
+    """A question an agent would ask, and fragments the answer or its cited passages must hold."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    task: Literal["ask"]
+    document: str = Field(default="", description="The document that answers it (a label for grouping).")
+    question: str = Field(min_length=1, max_length=500)
+    expect_any: list[str] = Field(default_factory=list)
+    expect_refusal: bool = Field(default=False, description="Outside the standards: the answer must be no-rule.")
+
+    @model_validator(mode="after")
+    def _expects_something(self) -> AskCase:
+        if not self.expect_refusal and not self.expect_any:
+            raise ValueError("an ask case needs expect_any fragments or expect_refusal: true")
+        return self
+
+
+Case = SuggestCase | CheckCase | ComposeCase | AskCase
 
 
 @dataclass
@@ -72,8 +91,13 @@ class Suite:
     def compose_cases(self) -> list[ComposeCase]:
         return [c for c in self.cases if isinstance(c, ComposeCase)]
 
+    @property
+    def ask_cases(self) -> list[AskCase]:
+        return [c for c in self.cases if isinstance(c, AskCase)]
 
-CASE_TYPES: dict[str, type[BaseModel]] = {"suggest": SuggestCase, "check": CheckCase, "compose": ComposeCase}
+
+CASE_TYPES: dict[str, type[BaseModel]] = {"suggest": SuggestCase, "check": CheckCase, "compose": ComposeCase,
+                                          "ask": AskCase}
 
 
 def load_suites(paths: list[Path]) -> Suite:
@@ -102,5 +126,5 @@ def _add_line(suite: Suite, where: str, line: str) -> None:
         first = exc.errors()[0]
         suite.problems.append(f"{where}: {'.'.join(map(str, first['loc']))}: {first['msg']}")
         return
-    assert isinstance(case, SuggestCase | CheckCase | ComposeCase)
+    assert isinstance(case, SuggestCase | CheckCase | ComposeCase | AskCase)
     suite.cases.append(case)

@@ -15,13 +15,15 @@ def test_malformed_lines_are_reported_with_line_numbers(tmp_path: Path) -> None:
     path = tmp_path / "s.jsonl"
     good = {"id": "x", "task": "suggest", "transcript": "喂", "expect_any": ["您好"], "extra": 1}
     path.write_text("\n".join([json.dumps(good), "{broken", json.dumps({"id": "y", "task": "suggest"}),
-                               json.dumps({"id": "z", "task": "ask", "question": "x"}),
-                               json.dumps({"id": "c", "task": "check", "draft": "x"})]) + "\n")
+                               json.dumps({"id": "z", "task": "translate", "question": "x"}),
+                               json.dumps({"id": "c", "task": "check", "draft": "x"}),
+                               json.dumps({"id": "a", "task": "ask", "question": "x"})]) + "\n")
     suite = load_suites([path])
     assert [c.id for c in suite.cases] == ["x"]
     assert suite.problems[0].startswith("s.jsonl:2:") and suite.problems[1].startswith("s.jsonl:3:")
-    assert suite.skipped_tasks == {"ask": 1}
+    assert suite.skipped_tasks == {"translate": 1}
     assert suite.problems[2].startswith("s.jsonl:5: expect_flag")
+    assert suite.problems[3].startswith("s.jsonl:6:") and "expect_refusal" in suite.problems[3]
 
 
 def test_first_hit_normalises() -> None:

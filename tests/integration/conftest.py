@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,3 +39,43 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@dataclass(frozen=True)
+class ServedCopilot:
+    url: str
+    data_dir: Path
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedCopilot]:
+    """One `copilot serve` on its defaults (real model, embedded Chroma), shared by the tests that use it."""
+    data_dir = tmp_path_factory.mktemp("served")
+    with copilot_serve({"COPILOT_PATHS__DATA_DIR": str(data_dir)}) as url:
+        yield ServedCopilot(url, data_dir)
+
+
+@pytest.fixture(scope="session")
+def copilot_url(served: ServedCopilot) -> str:
+    return served.url
+
+
+# Browser tests: Debian's Chromium, driven by pytest-playwright (its own browser download does not work here).
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed (.ci/run installs Debian's package)")
+        pytest.skip("chromium is not installed: apt-get install -y chromium fonts-wqy-microhei")
+    return {**browser_type_launch_args, "executable_path": chromium, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def base_url(served: ServedCopilot) -> str:
+    """Replaces the plugin's own (written as a class method that pytest deprecates): the served copilot."""
+    return served.url

@@ -25,6 +25,7 @@ def readyz(holder: HolderDep) -> JSONResponse:
             passages=copilot.knowledge.passage_count,
             embedding=copilot.embedder.name,
             knowledge_version=holder.version,
+            llm=holder.settings.llm.mode,
         )
         return JSONResponse(body)
     if holder.error:

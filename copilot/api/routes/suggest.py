@@ -63,10 +63,10 @@ async def suggest_stream(request: ComposeSuggestRequest, copilot: CopilotDep,
 
 async def _events(copilot: Copilot, request: ComposeSuggestRequest, base: SuggestResponse,
                   metrics: Metrics) -> AsyncIterator[bytes]:
-    yield _sse("suggestions", base)
+    yield sse("suggestions", base)
     job = copilot.compose.suggest_job(request, base)
     if job is None:
-        yield _sse("final", {"composed": None})
+        yield sse("final", {"composed": None})
         return
     async for event in copilot.compose.events(job, stream=True):
         if isinstance(event, Final):
@@ -76,13 +76,13 @@ async def _events(copilot: Copilot, request: ComposeSuggestRequest, base: Sugges
 
 def _encode(event: Event) -> bytes:
     if isinstance(event, Token):
-        return _sse("token", {"text": event.text})
+        return sse("token", {"text": event.text})
     if isinstance(event, Retry):
-        return _sse("retry", event.notice)
+        return sse("retry", event.notice)
     assert isinstance(event, Final)
-    return _sse("final", {"composed": event.composed.model_dump(mode="json")})
+    return sse("final", {"composed": event.composed.model_dump(mode="json")})
 
 
-def _sse(name: str, data: BaseModel | dict[str, object]) -> bytes:
+def sse(name: str, data: BaseModel | dict[str, object]) -> bytes:
     payload = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
     return format_sse_event(event=name, data_str=json.dumps(payload, ensure_ascii=False))

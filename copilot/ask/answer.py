@@ -1,0 +1,123 @@
+"""The LLM's answer to an agent's question: numbered passages in, an answer citing them out, vetted.
+
+The answer is kept only if it cites at least one of the passages it was given by number (or says the standards
+have no rule), does not repeat its instructions, and whatever it suggests saying to customers (its quoted text)
+passes the checker. Otherwise the caller falls back to the passages themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from anyio import to_thread
+
+from copilot.ask.models import NO_RULE, AskCitation, AskFallback, ChatTurn
+from copilot.check.models import CheckRequest, CheckResponse
+from copilot.check.service import CheckService
+from copilot.compose.calls import deadline_after, failure_reason, invoke_text, stream_text
+from copilot.compose.engine import Token
+from copilot.compose.guard import repeats_instructions
+from copilot.compose.prompts import Prompt
+from copilot.privacy.redact import Redaction, StreamRestorer
+from copilot.settings import LLMSettings
+from copilot.text.normalize import match_key
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+log = logging.getLogger("copilot.ask")
+CITED = re.compile(r"\[(\d{1,2})\]")
+# What the answer tells the agent to say: text in Chinese or ASCII double quotes. The prompt puts what must not
+# be said in corner brackets 「」; a quote right after "不能说" and the like is such an example too.
+QUOTED = re.compile(r"“([^”]{2,})”|\"([^\"]{2,})\"")
+NEGATED = ("不能说", "不可以说", "不要说", "不可说", "不应说", "别说", "不得", "禁止", "忌语", "禁语", "不能用")
+NEGATION_WINDOW = 8
+MARKER_CHARS = str.maketrans({"<": "〈", ">": "〉"})
+ROLE_NAMES = {"agent": "坐席", "copilot": "助手"}
+
+
+@dataclass(frozen=True)
+class Answered:
+    """The vetted answer, or the reason it cannot be used (`fallback`)."""
+
+    text: str
+    answered: bool = True
+    cited: tuple[int, ...] = ()
+    check: CheckResponse | None = None
+    fallback: AskFallback | None = None
+
+
+class Answerer:
+    def __init__(self, chat: BaseChatModel, prompt: Prompt, checker: CheckService, settings: LLMSettings) -> None:
+        self._chat = chat
+        self._prompt = prompt
+        self._checker = checker
+        self._settings = settings
+
+    @property
+    def instructions(self) -> tuple[str, ...]:
+        return self._prompt.instructions
+
+    async def run(self, question: str, history: list[ChatTurn], citations: list[AskCitation],
+                  stream: bool = False) -> AsyncIterator[Token | Answered]:
+        """Tokens (unchecked, when streaming), then exactly one Answered."""
+        redaction = Redaction()
+        messages = self._prompt.render(
+            passages="\n".join(f"[{c.number}]《{c.document_title}》{c.section}：{c.quote}" for c in citations),
+            history="\n".join(f"{ROLE_NAMES[t.role]}：{_as_data(redaction.redact(t.text))}" for t in history)
+            or "（无）",
+            question=_as_data(redaction.redact(question)),
+            no_rule=NO_RULE,
+        )
+        deadline = deadline_after(self._settings.deadline_s)
+        raw = ""
+        try:
+            if stream:
+                restorer = StreamRestorer(redaction)
+                async for chunk in stream_text(self._chat, messages, deadline):
+                    raw += chunk
+                    if shown := restorer.feed(chunk):
+                        yield Token(shown)
+                if tail := restorer.flush():
+                    yield Token(tail)
+            else:
+                raw = await invoke_text(self._chat, messages, deadline)
+        except TimeoutError:
+            yield Answered("", fallback="timeout")
+            return
+        except Exception as exc:  # a model or client failure ends in the passages, never in a 500
+            log.warning("llm call failed: %s", type(exc).__name__)
+            yield Answered("", fallback="timeout" if failure_reason(exc) == "timeout" else "error")
+            return
+        yield await self._vet(redaction.restore(raw).strip(), raw, len(citations))
+
+    async def _vet(self, text: str, raw: str, available: int) -> Answered:
+        if not text:
+            return Answered(text, fallback="empty")
+        if repeats_instructions(raw, self._prompt.instructions):
+            return Answered(text, fallback="prompt_leak")
+        if match_key(NO_RULE) in match_key(text):
+            return Answered(NO_RULE, answered=False)
+        cited = tuple(sorted({n for n in map(int, CITED.findall(text)) if 1 <= n <= available}))
+        if not cited:
+            return Answered(text, fallback="uncited")
+        check = await self._check_quotes(text)
+        if check is not None and check.flagged:
+            return Answered(text, cited=cited, check=check, fallback="blocked")
+        return Answered(text, cited=cited, check=check)
+
+    async def _check_quotes(self, text: str) -> CheckResponse | None:
+        quotes = [next(g for g in match.groups() if g) for match in QUOTED.finditer(text)
+                  if not any(word in text[max(0, match.start() - NEGATION_WINDOW): match.start()] for word in NEGATED)]
+        if not quotes:
+            return None
+        request = CheckRequest(draft="\n".join(quotes)[: self._checker.settings.max_draft_chars])
+        return await to_thread.run_sync(self._checker.check, request)  # CPU-bound: keep the event loop free
+
+
+def _as_data(text: str) -> str:
+    return text.translate(MARKER_CHARS)

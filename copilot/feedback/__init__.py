@@ -1,0 +1,1 @@
+"""What agents do with the copilot's output (shown, copied, inserted, replaced), stored for QA."""
