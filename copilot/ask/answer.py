@@ -18,11 +18,11 @@ from anyio import to_thread
 from copilot.ask.models import NO_RULE, AskCitation, AskFallback, ChatTurn
 from copilot.check.models import CheckRequest, CheckResponse
 from copilot.check.service import CheckService
-from copilot.compose.calls import deadline_after, failure_reason, invoke_text, stream_text
+from copilot.compose.calls import deadline_after, failure_reason, read_reply
 from copilot.compose.engine import Token
 from copilot.compose.guard import repeats_instructions
-from copilot.compose.prompts import Prompt
-from copilot.privacy.redact import Redaction, StreamRestorer
+from copilot.compose.prompts import Prompt, as_data
+from copilot.privacy.redact import Redaction
 from copilot.settings import LLMSettings
 from copilot.text.normalize import match_key
 
@@ -36,7 +36,6 @@ CITED = re.compile(r"\[(\d{1,2})\]")
 QUOTED = re.compile(r"“([^”]{2,})”|\"([^\"]{2,})\"")
 NEGATED = ("不能说", "不可以说", "不要说", "不可说", "不应说", "别说", "不得", "禁止", "忌语", "禁语", "不能用")
 NEGATION_WINDOW = 8
-MARKER_CHARS = str.maketrans({"<": "〈", ">": "〉"})
 ROLE_NAMES = {"agent": "坐席", "copilot": "助手"}
 
 
@@ -68,30 +67,24 @@ class Answerer:
         redaction = Redaction()
         messages = self._prompt.render(
             passages="\n".join(f"[{c.number}]《{c.document_title}》{c.section}：{c.quote}" for c in citations),
-            history="\n".join(f"{ROLE_NAMES[t.role]}：{_as_data(redaction.redact(t.text))}" for t in history)
+            history="\n".join(f"{ROLE_NAMES[t.role]}：{as_data(redaction.redact(t.text))}" for t in history)
             or "（无）",
-            question=_as_data(redaction.redact(question)),
+            question=as_data(redaction.redact(question)),
             no_rule=NO_RULE,
         )
         deadline = deadline_after(self._settings.deadline_s)
         raw = ""
         try:
-            if stream:
-                restorer = StreamRestorer(redaction)
-                async for chunk in stream_text(self._chat, messages, deadline):
-                    raw += chunk
-                    if shown := restorer.feed(chunk):
-                        yield Token(shown)
-                if tail := restorer.flush():
-                    yield Token(tail)
-            else:
-                raw = await invoke_text(self._chat, messages, deadline)
+            async for chunk, shown in read_reply(self._chat, messages, deadline, redaction, stream):
+                raw += chunk
+                if shown:
+                    yield Token(shown)
         except TimeoutError:
             yield Answered("", fallback="timeout")
             return
         except Exception as exc:  # a model or client failure ends in the passages, never in a 500
             log.warning("llm call failed: %s", type(exc).__name__)
-            yield Answered("", fallback="timeout" if failure_reason(exc) == "timeout" else "error")
+            yield Answered("", fallback=failure_reason(exc))
             return
         yield await self._vet(redaction.restore(raw).strip(), raw, len(citations))
 
@@ -118,6 +111,3 @@ class Answerer:
         request = CheckRequest(draft="\n".join(quotes)[: self._checker.settings.max_draft_chars])
         return await to_thread.run_sync(self._checker.check, request)  # CPU-bound: keep the event loop free
 
-
-def _as_data(text: str) -> str:
-    return text.translate(MARKER_CHARS)

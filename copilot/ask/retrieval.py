@@ -51,7 +51,8 @@ class PassageFinder:
         queries = [question] + ([f"{previous} {question}"] if previous else [])
         vectors = self._retriever.embed_many(queries)
         retrieved: dict[str, float] = {}
-        for query_hits in self._retriever.search_many(queries, kinds=("passage",), k=self._candidates):
+        for query_hits in self._retriever.search_many(queries, kinds=("passage",), k=self._candidates,
+                                                      vectors=vectors):
             for hit in query_hits:
                 retrieved[hit.document.key] = max(retrieved.get(hit.document.key, 0.0), hit.score)
         documents = {doc.key: doc for doc in self._by_sentence(queries)}
@@ -64,12 +65,11 @@ class PassageFinder:
         citations = [_citation(number, doc, sentence, round(score, 4))
                      for number, (doc, score, sentence) in enumerate(scored[:top_k], start=1)]
         support = scored[0][1] if scored else 0.0
-        return Found(citations, self._rules(queries[-1]), support)
+        return Found(citations, self._rules(queries[-1], vectors[-1]), support)
 
     def _by_sentence(self, queries: list[str]) -> list[IndexDocument]:
-        found = [self._passages[self._sentence_owner[i]]
-                 for query in queries for i, _ in self._sentence_bm25.search(query, SENTENCE_CANDIDATES)]
-        return found
+        return [self._passages[self._sentence_owner[i]]
+                for query in queries for i, _ in self._sentence_bm25.search(query, SENTENCE_CANDIDATES)]
 
     def _best_sentence(self, doc: IndexDocument, queries: list[str], vectors: Vectors) -> tuple[Sentence, float]:
         candidates = sentences(doc.text)
@@ -91,9 +91,9 @@ class PassageFinder:
             self._sentence_vectors.update(zip(missing, embedded, strict=True))
         return np.stack([self._sentence_vectors[t] for t in texts])
 
-    def _rules(self, query: str) -> list[RuleEntry]:
+    def _rules(self, query: str, vector: Vectors) -> list[RuleEntry]:
         best: dict[str, float] = {}
-        for hit in self._retriever.search(query, kinds=SCENARIO_KINDS, k=20):
+        for hit in self._retriever.search(query, kinds=SCENARIO_KINDS, k=20, vector=vector):
             best[hit.document.scenario_id] = max(best.get(hit.document.scenario_id, 0.0), hit.score)
         ranked = sorted(best.items(), key=lambda item: -item[1])
         if not ranked:

@@ -16,11 +16,11 @@ from anyio import to_thread
 
 from copilot.check.models import CheckRequest, CheckResponse, Position, Violation
 from copilot.check.service import CheckService
-from copilot.compose.calls import deadline_after, failure_reason, invoke_text, stream_text
+from copilot.compose.calls import deadline_after, failure_reason, read_reply
 from copilot.compose.guard import repeats_instructions, unsupported_commitments
 from copilot.compose.models import Composed, FallbackReason, RetryNotice
 from copilot.compose.prompts import Prompt
-from copilot.privacy.redact import Redaction, StreamRestorer
+from copilot.privacy.redact import Redaction
 from copilot.rulebook.models import Channel
 from copilot.settings import LLMSettings
 
@@ -86,16 +86,10 @@ class Drafter:
             for attempt in (1, 2):
                 attempts = attempt
                 raw = ""
-                if stream:
-                    restorer = StreamRestorer(job.redaction)
-                    async for chunk in stream_text(self._chat, messages, deadline):
-                        raw += chunk
-                        if shown := restorer.feed(chunk):
-                            yield Token(shown)
-                    if tail := restorer.flush():
-                        yield Token(tail)
-                else:
-                    raw = await invoke_text(self._chat, messages, deadline)
+                async for chunk, shown in read_reply(self._chat, messages, deadline, job.redaction, stream):
+                    raw += chunk
+                    if shown:
+                        yield Token(shown)
                 verdict = await self._vet(raw, job)
                 if verdict.reason is None and verdict.check is not None:
                     yield Final(Composed(text=verdict.text, origin="llm", fallback_reason=None, attempts=attempt,
@@ -109,7 +103,7 @@ class Drafter:
         except TimeoutError:
             reason = "timeout"
         except Exception as exc:  # any model/client failure ends in the fallback, never in a 500
-            reason = "timeout" if failure_reason(exc) == "timeout" else "error"
+            reason = failure_reason(exc)
             log.warning("llm call failed: %s", type(exc).__name__)
         yield Final(await fallback(self._checker, job, reason or "error", attempts))
 

@@ -21,6 +21,14 @@ if TYPE_CHECKING:
     from langchain_core.prompts import ChatPromptTemplate
 
 ROLES = ("system", "human")
+# Customer text and drafts sit between <<<…>>> markers in the prompts; with its brackets made full-width, the text
+# cannot forge a marker.
+MARKER_CHARS = str.maketrans({"<": "〈", ">": "〉"})
+
+
+def as_data(text: str) -> str:
+    """Text to place between the prompt's markers."""
+    return text.translate(MARKER_CHARS)
 
 
 @dataclass(frozen=True)

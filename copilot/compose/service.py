@@ -9,7 +9,7 @@ from copilot.check.service import CheckService
 from copilot.compose.chat import create_chat_model
 from copilot.compose.engine import Drafter, Event, Final, Job, fallback
 from copilot.compose.models import Composed, ComposeSuggestRequest
-from copilot.compose.prompts import PromptLibrary
+from copilot.compose.prompts import PromptLibrary, as_data
 from copilot.privacy.redact import Redaction
 from copilot.rulebook.models import Rulebook
 from copilot.settings import Settings
@@ -20,8 +20,6 @@ PROMPTS = ("compose", "revise", "rewrite")
 TRANSCRIPT_TURNS = 6
 CHANNEL_NAMES = {"voice": "语音热线", "chat": "在线客服（文字）", "outbound": "外呼回访", None: "未说明"}
 ROLE_NAMES = {"customer": "客户", "agent": "坐席"}
-# The transcript sits between these markers; customer text cannot forge them.
-MARKER_CHARS = str.maketrans({"<": "〈", ">": "〉"})
 
 
 class ComposeService:
@@ -70,7 +68,7 @@ class ComposeService:
             phrasings=_numbered(approved),
             guidance=_numbered([g.text for g in scenario.guidance]) or "（无）",
             channel=CHANNEL_NAMES[request.channel],
-            transcript="\n".join(f"{ROLE_NAMES[t.role]}：{_as_data(redaction.redact(t.text))}" for t in turns),
+            transcript="\n".join(f"{ROLE_NAMES[t.role]}：{as_data(redaction.redact(t.text))}" for t in turns),
         )
         job.instructions = prompt.instructions
         return job
@@ -85,11 +83,11 @@ class ComposeService:
         prompt = self._prompts["rewrite"]
         job.messages = prompt.render(
             channel=CHANNEL_NAMES[job.channel],
-            draft=_as_data(redaction.redact(request.draft)),
+            draft=as_data(redaction.redact(request.draft)),
             violations="\n".join(
                 f"- “{redaction.redact(v.text)}”（{v.reason}）→ {_alternative(v.alternative)}" for v in blocking
             ),
-            rule_based=_as_data(redaction.redact(rewritten.draft)),
+            rule_based=as_data(redaction.redact(rewritten.draft)),
         )
         job.instructions = prompt.instructions
         return job
@@ -114,7 +112,3 @@ def _alternative(text: str | None) -> str:
 
 def _numbered(items: list[str]) -> str:
     return "\n".join(f"{i}. {text}" for i, text in enumerate(items, start=1))
-
-
-def _as_data(text: str) -> str:
-    return text.translate(MARKER_CHARS)

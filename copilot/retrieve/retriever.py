@@ -48,19 +48,25 @@ class HybridRetriever:
         self._kinds = np.array([d.kind for d in documents])
 
     def search(
-        self, query: str, *, kinds: tuple[DocumentKind, ...], k: int = 10, mode: str | None = None
+        self, query: str, *, kinds: tuple[DocumentKind, ...], k: int = 10, mode: str | None = None,
+        vector: Vectors | None = None,
     ) -> list[Hit]:
-        return self.search_many([query], kinds=kinds, k=k, mode=mode)[0]
+        vectors = None if vector is None else vector[None, :]
+        return self.search_many([query], kinds=kinds, k=k, mode=mode, vectors=vectors)[0]
 
     def search_many(
-        self, queries: list[str], *, kinds: tuple[DocumentKind, ...], k: int = 10, mode: str | None = None
+        self, queries: list[str], *, kinds: tuple[DocumentKind, ...], k: int = 10, mode: str | None = None,
+        vectors: Vectors | None = None,
     ) -> list[list[Hit]]:
-        """Each query's hits; the queries share one model call and one Chroma call (cheaper than one each)."""
+        """Each query's hits; the queries share one model call and one Chroma call (cheaper than one each).
+        `vectors`: the queries' embeddings when the caller already has them (from `embed_many`)."""
         mode = mode or self._settings.mode
         n = self._settings.candidates
         bm25 = [self.bm25_ranking(q, kinds, n) if mode in ("bm25", "hybrid") else [] for q in queries]
-        dense = (self.dense_rankings(self.embed_many(queries), kinds, n) if mode in ("dense", "hybrid")
-                 else [[] for _ in queries])
+        if mode in ("dense", "hybrid"):
+            dense = self.dense_rankings(self.embed_many(queries) if vectors is None else vectors, kinds, n)
+        else:
+            dense = [[] for _ in queries]
         out = []
         for query, bm25_ranked, dense_ranked in zip(queries, bm25, dense, strict=True):
             rankings: list[tuple[float, list[int]]] = []

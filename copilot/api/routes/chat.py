@@ -10,7 +10,7 @@ from fastapi.sse import EventSourceResponse
 from copilot.api.auth import require
 from copilot.api.deps import CopilotDep, PrincipalDep, SessionsDep
 from copilot.api.errors import ERROR_RESPONSES
-from copilot.api.routes.suggest import sse
+from copilot.api.sse import sse
 from copilot.ask.models import ChatRequest, ChatResponse, ChatTurn
 from copilot.ask.service import AskService, Done, Passages
 from copilot.compose.engine import Token

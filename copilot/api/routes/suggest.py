@@ -1,16 +1,15 @@
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 
 from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
-from fastapi.sse import EventSourceResponse, format_sse_event
-from pydantic import BaseModel
+from fastapi.sse import EventSourceResponse
 
 from copilot.api.auth import require
 from copilot.api.deps import CopilotDep, MetricsDep
 from copilot.api.errors import ERROR_RESPONSES
+from copilot.api.sse import sse
 from copilot.compose.engine import Event, Final, Retry, Token
 from copilot.compose.models import ComposedSuggestResponse, ComposeSuggestRequest
 from copilot.observability.metrics import Metrics
@@ -81,8 +80,3 @@ def _encode(event: Event) -> bytes:
         return sse("retry", event.notice)
     assert isinstance(event, Final)
     return sse("final", {"composed": event.composed.model_dump(mode="json")})
-
-
-def sse(name: str, data: BaseModel | dict[str, object]) -> bytes:
-    payload = data.model_dump(mode="json") if isinstance(data, BaseModel) else data
-    return format_sse_event(event=name, data_str=json.dumps(payload, ensure_ascii=False))
