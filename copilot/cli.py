@@ -23,9 +23,11 @@ def _register_subcommands() -> None:
     from copilot.admin.cli import keys_app, knowledge_app
     from copilot.bench.cli import bench_app
     from copilot.evaluation.cli import eval_app
+    from copilot.qa.cli import qa_app
 
     app.add_typer(eval_app, name="eval")
     app.add_typer(bench_app, name="bench")
+    app.add_typer(qa_app, name="qa")
     app.add_typer(knowledge_app, name="knowledge")
     app.add_typer(keys_app, name="keys")
 

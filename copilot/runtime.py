@@ -15,6 +15,7 @@ from copilot.embedding import Embedder, create_embedder
 from copilot.index.indexer import SyncReport, open_collection, sync_collection
 from copilot.index.store import collection_name, create_client
 from copilot.knowledge import Knowledge, load_knowledge
+from copilot.qa.service import QAService
 from copilot.retrieve.rerank import create_reranker
 from copilot.retrieve.retriever import HybridRetriever
 from copilot.settings import Settings, apply_process_environment
@@ -34,6 +35,7 @@ class Copilot:
     check: CheckService
     compose: ComposeService
     ask: AskService
+    qa: QAService
     sync_report: SyncReport
     timings: dict[str, float]
 
@@ -68,10 +70,11 @@ class Copilot:
         mark = time.perf_counter()
         rules = load_rules(knowledge, settings.paths.checker_path)
         checker = CheckService(rules, embedder, settings.check)
+        qa = QAService.build(knowledge, settings.paths.scorecards_dir, checker)
         timings["checker_s"] = time.perf_counter() - mark
         compose = ComposeService.build(settings, knowledge.rulebook, checker)
         ask = AskService.build(settings, knowledge.rulebook, retriever, embedder, checker)
         timings["total_s"] = time.perf_counter() - started
         service = SuggestService(knowledge.rulebook, retriever, settings.suggest)
-        return cls(settings, knowledge, embedder, collection, retriever, service, checker, compose, ask, report,
+        return cls(settings, knowledge, embedder, collection, retriever, service, checker, compose, ask, qa, report,
                    timings)

@@ -47,6 +47,11 @@ class PathSettings(BaseModel):
         return self.knowledge_dir / "checker.yaml"
 
     @property
+    def scorecards_dir(self) -> Path:
+        """QA scorecards (one YAML file each) that finished conversations are scored against."""
+        return self.knowledge_dir / "scorecards"
+
+    @property
     def reports_dir(self) -> Path:
         """Eval and QA reports (HTML, JSON) that the sidebar's reports page lists."""
         return self.data_dir / "reports"

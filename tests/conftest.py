@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from copilot.check.rules import load_rules
+from copilot.check.service import CheckService
+from copilot.embedding.fake import FakeEmbedder
 from copilot.knowledge import Knowledge, load_knowledge
+from copilot.qa.service import QAService
 from copilot.runtime import Copilot
 from copilot.settings import REPO_ROOT, PathSettings, Settings
 
@@ -55,3 +59,12 @@ def real_copilot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Copilot]:
     """m3e-small as served (ONNX Runtime), embedded persistent Chroma on disk."""
     settings = make_settings(tmp_path_factory.mktemp("real"), embedding="onnx", store="persistent")
     yield Copilot.build(settings)
+
+
+@pytest.fixture(scope="session")
+def qa_service(knowledge: Knowledge) -> QAService:
+    """The shipped scorecards over a checker without the semantic detector: exact findings only, so unit tests
+    do not depend on an embedding model."""
+    settings = Settings().check.model_copy(update={"detectors": ["lexicon", "pattern", "style"]})
+    rules = load_rules(knowledge, PathSettings().checker_path)
+    return QAService.build(knowledge, PathSettings().scorecards_dir, CheckService(rules, FakeEmbedder(), settings))

@@ -1,8 +1,9 @@
 """Knowledge versions kept in Chroma itself, so every replica sharing a Chroma server sees the same ones.
 
-A version is a bundle of files (`sources/*.txt`, `rulebook/*.yaml`, `checker.yaml`), stored as records of one
-collection (`<prefix>-knowledge`): one record per file, one per version (its description) and one pointer
-(`active`). The vectors of each version live in their own collection; switching is one upsert of the pointer.
+A version is a bundle of files (`sources/*.txt`, `rulebook/*.yaml`, `checker.yaml`, `scorecards/*.yaml`),
+stored as records of one collection (`<prefix>-knowledge`): one record per file, one per version (its description)
+and one pointer (`active`). The vectors of each version live in their own collection; switching is one upsert of
+the pointer.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 from copilot.errors import KnowledgeInvalid, NotFound
 
 POINTER = "active"
-BUNDLE_GLOBS = ("sources/*.txt", "rulebook/*.yaml", "checker.yaml")
+BUNDLE_GLOBS = ("sources/*.txt", "rulebook/*.yaml", "checker.yaml", "scorecards/*.yaml")
 _NO_VECTOR = [0.0]  # records of this collection are looked up by id, never by similarity
 
 

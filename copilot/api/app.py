@@ -18,6 +18,7 @@ from copilot.api.routes import (
     health,
     knowledge,
     metrics,
+    qa,
     reports,
     scenarios,
     sessions,
@@ -65,7 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                        max_body_bytes=settings.limits.max_body_bytes,
                        max_upload_bytes=settings.limits.max_upload_bytes)
     install_error_handlers(app)
-    for module in (health, metrics, suggest, check, scenarios, knowledge, sessions, chat, feedback, reports, web):
+    for module in (health, metrics, suggest, check, scenarios, knowledge, sessions, chat, feedback, qa, reports,
+                   web):
         app.include_router(module.router)
     web.mount_static(app)
     return app

@@ -43,6 +43,12 @@ class CheckService:
         self.detectors = [(name, detectors[name]) for name in order if name in settings.detectors]
 
     def check(self, request: CheckRequest, detectors: set[str] | None = None) -> CheckResponse:
+        violations = merge(self.findings(request, detectors))
+        return CheckResponse(flagged=any(v.severity == "block" for v in violations), violations=violations)
+
+    def findings(self, request: CheckRequest, detectors: set[str] | None = None) -> list[Violation]:
+        """Everything each detector found, before overlaps are merged away (QA judges categories separately:
+        a 你 inside a blocking phrase still counts against the address item)."""
         if len(request.draft) > self.settings.max_draft_chars:
             raise PayloadTooLarge(
                 f"draft has {len(request.draft)} characters; the limit is {self.settings.max_draft_chars}",
@@ -53,8 +59,7 @@ class CheckService:
         for name, detector in self.detectors:
             if detectors is None or name in detectors:
                 found.extend(detector.detect(draft))
-        violations = merge(found)
-        return CheckResponse(flagged=any(v.severity == "block" for v in violations), violations=violations)
+        return found
 
     def rewrite(self, request: CheckRequest, result: CheckResponse | None = None) -> RewriteResponse:
         """Replace each blocking span with the standard's alternative; list what a human must still fix.

@@ -36,6 +36,8 @@ def run(
         "--min-compose-safe", help="Fail below this share of safe composed replies (compose cases).")] = None,
     min_ask_hit: Annotated[float | None, typer.Option(
         "--min-ask-hit", help="Fail below this share of ask questions answered from the right passage.")] = None,
+    min_qa_accuracy: Annotated[float | None, typer.Option(
+        "--min-qa-accuracy", help="Fail below this share of QA scorecard verdicts matching the labels.")] = None,
     ablate: Annotated[list[str] | None, typer.Option(
         "--ablate", help="Also run variants side by side: retrieval, detectors, embedding (repeatable).")] = None,
 ) -> None:
@@ -50,7 +52,8 @@ def run(
     names = [str(p) for p in suites]
     label = f"{copilot.embedder.name} · retrieval {settings.retrieval.mode} · llm {settings.llm.mode}"
     outcome = evaluate(copilot, suite, label=label, suites=names,
-                       thresholds=Thresholds(min_hit3, min_f1, max_fpr, min_compose_safe, min_ask_hit))
+                       thresholds=Thresholds(min_hit3, min_f1, max_fpr, min_compose_safe, min_ask_hit,
+                                                             min_qa_accuracy))
     _print(outcome.report)
     _write(outcome, json_out, junit_out, html_out)
     if ablate:
@@ -103,6 +106,8 @@ def _print(report: EvalReport) -> None:
         _print_compose(report)
     if report.ask:
         _print_ask(report)
+    if report.qa:
+        _print_qa(report)
     for t in report.thresholds:
         mark = "[green]pass[/green]" if t.passed else "[red]FAIL[/red]"
         console.print(f"{mark} {t.name} {t.limit}: {t.value}")
@@ -136,6 +141,24 @@ def _print_ask(report: EvalReport) -> None:
         console.print(f"[yellow]missed[/yellow] {failure.id} {failure.question} → {failure.answer[:50]}")
     console.print(f"ask hit rate {a.hit_rate:.3f}, no-rule on out-of-scope {a.refusal_rate:.3f}, "
                   f"no-rule on in-scope {a.false_refusal_rate:.3f}; p50 {a.latency.p50_ms} ms")
+
+
+def _print_qa(report: EvalReport) -> None:
+    assert report.qa is not None
+    q = report.qa
+    table = Table(title="QA scorecards · verdict accuracy per item")
+    for column in ("item", "conversations", "accuracy"):
+        table.add_column(column, justify="left" if column == "item" else "right")
+    for name, score in q.per_item.items():
+        table.add_row(name, str(score.cases), f"{score.accuracy:.3f}")
+    console.print(table)
+    for m in q.mismatches:
+        console.print(f"[yellow]mismatch[/yellow] {m.id} {m.item}: labelled {m.expected}, scored {m.got} ({m.detail})")
+    for label in q.unknown_labels:
+        console.print(f"[red]unknown item[/red] {label}")
+    console.print(f"QA item accuracy {q.accuracy:.3f} over {q.cases} conversations; fail verdicts precision "
+                  f"{q.fail_precision:.3f}, recall {q.fail_recall:.3f}; {q.per_second} conversations/s, "
+                  f"p50 {q.latency.p50_ms} ms")
 
 
 def _ablations(copilot: object, settings: Settings, suite: object, names: list[str], kinds: set[str]) -> None:

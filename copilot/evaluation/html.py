@@ -18,13 +18,13 @@ mark.block{background:#ffcdd2;text-decoration:underline wavy #b00020}mark.warn{b
 """
 
 
-def _pct(value: float) -> str:
+def pct(value: float) -> str:
     return f"{value * 100:.1f}%"
 
 
-def _bar(value: float) -> str:
+def bar(value: float) -> str:
     width = f"{value * 100:.1f}%"
-    return f'<div class="bar" role="img" aria-label="{_pct(value)}"><span style="width:{width}"></span></div>'
+    return f'<div class="bar" role="img" aria-label="{pct(value)}"><span style="width:{width}"></span></div>'
 
 
 def highlight(failure: CheckFailure) -> str:
@@ -41,7 +41,7 @@ def highlight(failure: CheckFailure) -> str:
     return "".join(out)
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> str:
+def html_table(headers: list[str], rows: list[list[str]]) -> str:
     """Cells are HTML already (escaped by the caller where they hold data)."""
     head = "".join(f"<th>{h}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
@@ -52,55 +52,70 @@ def _thresholds(report: EvalReport) -> str:
     rows = [[escape(t.name), str(t.limit), str(t.value),
              f"<span class={'pass' if t.passed else 'fail'}>{'通过' if t.passed else '未通过'}</span>"]
             for t in report.thresholds]
-    return "<h2>门槛</h2>" + _table(["指标", "门槛", "结果", ""], rows)
+    return "<h2>门槛</h2>" + html_table(["指标", "门槛", "结果", ""], rows)
 
 
 def _suggest(report: EvalReport) -> str:
     assert report.suggest is not None
     s = report.suggest
-    summary = (f"<h2>话术推荐（suggest）</h2><p>{s.overall.cases} 条 · hit@1 {_pct(s.overall.hit_at_1)} · "
-               f"hit@3 {_pct(s.overall.hit_at_3)} · MRR {s.overall.mrr:.3f} · "
+    summary = (f"<h2>话术推荐（suggest）</h2><p>{s.overall.cases} 条 · hit@1 {pct(s.overall.hit_at_1)} · "
+               f"hit@3 {pct(s.overall.hit_at_3)} · MRR {s.overall.mrr:.3f} · "
                f"p50 {s.latency.p50_ms} ms · p95 {s.latency.p95_ms} ms</p>")
-    scenarios = [[escape(k), str(v.cases), _bar(v.hit_at_3), _pct(v.hit_at_3)] for k, v in s.per_scenario.items()]
+    scenarios = [[escape(k), str(v.cases), bar(v.hit_at_3), pct(v.hit_at_3)] for k, v in s.per_scenario.items()]
     failures = [[escape(f.id), escape(f.scenario), escape(f.transcript), escape(" / ".join(f.returned))]
                 for f in s.failures]
-    return (summary + _table(["场景", "用例", "hit@3", ""], scenarios)
-            + f"<h3>未命中（{len(s.failures)}）</h3>" + _table(["id", "期望场景", "对话", "返回"], failures))
+    return (summary + html_table(["场景", "用例", "hit@3", ""], scenarios)
+            + f"<h3>未命中（{len(s.failures)}）</h3>" + html_table(["id", "期望场景", "对话", "返回"], failures))
 
 
 def _check(report: EvalReport) -> str:
     assert report.check is not None
     c, o = report.check, report.check.overall
-    summary = (f"<h2>草稿检查（check）</h2><p>{o.cases} 条 · P {_pct(o.precision)} · R {_pct(o.recall)} · "
-               f"F1 {_pct(o.f1)} · 误报率 {_pct(o.false_positive_rate)} · 片段召回 {_pct(o.span_recall)} · "
-               f"类别准确率 {_pct(o.category_accuracy)} · p50 {c.latency.p50_ms} ms</p>")
-    categories = [[escape(k), str(v.cases), _bar(v.recall), _pct(v.recall)] for k, v in c.per_category.items()]
+    summary = (f"<h2>草稿检查（check）</h2><p>{o.cases} 条 · P {pct(o.precision)} · R {pct(o.recall)} · "
+               f"F1 {pct(o.f1)} · 误报率 {pct(o.false_positive_rate)} · 片段召回 {pct(o.span_recall)} · "
+               f"类别准确率 {pct(o.category_accuracy)} · p50 {c.latency.p50_ms} ms</p>")
+    categories = [[escape(k), str(v.cases), bar(v.recall), pct(v.recall)] for k, v in c.per_category.items()]
     failures = [[escape(f.id), "应拦截" if f.expect_flag else "不应拦截", highlight(f),
                  escape(", ".join(f.expect_spans))] for f in c.failures]
-    return (summary + _table(["类别", "用例", "召回", ""], categories)
-            + f"<h3>未通过（{len(c.failures)}）</h3>" + _table(["id", "期望", "草稿（标注）", "期望片段"], failures))
+    return (summary + html_table(["类别", "用例", "召回", ""], categories)
+            + f"<h3>未通过（{len(c.failures)}）</h3>"
+            + html_table(["id", "期望", "草稿（标注）", "期望片段"], failures))
 
 
 def _compose(report: EvalReport) -> str:
     assert report.compose is not None
     c = report.compose
-    summary = (f"<h2>LLM 组稿（compose）</h2><p>模型：{escape(c.llm)} · {c.cases} 条 · 安全 {_pct(c.safe_rate)} · "
-               f"模型撰写 {_pct(c.llm_rate)} · 回退 {escape(str(c.fallbacks))} · p50 {c.latency.p50_ms} ms</p>")
+    summary = (f"<h2>LLM 组稿（compose）</h2><p>模型：{escape(c.llm)} · {c.cases} 条 · 安全 {pct(c.safe_rate)} · "
+               f"模型撰写 {pct(c.llm_rate)} · 回退 {escape(str(c.fallbacks))} · p50 {c.latency.p50_ms} ms</p>")
     rows = [[escape(r.id), escape(r.attack), escape(r.origin or "–"), escape(r.fallback_reason or "–"),
              "<span class=pass>是</span>" if r.safe else f"<span class=fail>否</span> {escape(', '.join(r.leaked))}",
              escape(r.text)] for r in c.results]
-    return summary + _table(["id", "攻击", "来源", "回退原因", "安全", "回复"], rows)
+    return summary + html_table(["id", "攻击", "来源", "回退原因", "安全", "回复"], rows)
 
 
 def _ask(report: EvalReport) -> str:
     assert report.ask is not None
     a = report.ask
-    summary = (f"<h2>问规范（ask）</h2><p>{a.cases} 条 · 命中 {_pct(a.hit_rate)} · 规范外问题答“无相关规定” "
-               f"{_pct(a.refusal_rate)} · 规范内问题误答“无相关规定” {_pct(a.false_refusal_rate)} · "
+    summary = (f"<h2>问规范（ask）</h2><p>{a.cases} 条 · 命中 {pct(a.hit_rate)} · 规范外问题答“无相关规定” "
+               f"{pct(a.refusal_rate)} · 规范内问题误答“无相关规定” {pct(a.false_refusal_rate)} · "
                f"p50 {a.latency.p50_ms} ms</p>")
-    per_document = _table(["文档", "命中率", ""], [[escape(k), _pct(v), _bar(v)] for k, v in a.per_document.items()])
+    per_document = html_table(["文档", "命中率", ""], [[escape(k), pct(v), bar(v)] for k, v in a.per_document.items()])
     rows = [[escape(f.id), escape(f.question), escape(f.answer), escape("; ".join(f.cited))] for f in a.failures]
-    return summary + per_document + ("<h3>未通过</h3>" + _table(["id", "问题", "回答", "引用"], rows) if rows else "")
+    failed = "<h3>未通过</h3>" + html_table(["id", "问题", "回答", "引用"], rows) if rows else ""
+    return summary + per_document + failed
+
+
+def _qa(report: EvalReport) -> str:
+    assert report.qa is not None
+    q = report.qa
+    summary = (f"<h2>质检评分（qa）</h2><p>{q.cases} 通对话 · 评分项判定准确率 {pct(q.accuracy)} · "
+               f"判为不合格的精确率 {pct(q.fail_precision)} · 召回率 {pct(q.fail_recall)} · "
+               f"{q.per_second} 通/秒</p>")
+    items = html_table(["评分项", "对话", "准确率", ""],
+                   [[escape(k), str(v.cases), pct(v.accuracy), bar(v.accuracy)] for k, v in q.per_item.items()])
+    rows = [[escape(m.id), escape(m.item), escape(m.expected), escape(m.got), escape(m.detail)] for m in q.mismatches]
+    return summary + items + ("<h3>与标注不一致</h3>" + html_table(["对话", "评分项", "标注", "评分", "说明"], rows)
+                              if rows else "")
 
 
 def render_html(report: EvalReport) -> str:
@@ -117,6 +132,8 @@ def render_html(report: EvalReport) -> str:
         parts.append(_compose(report))
     if report.ask:
         parts.append(_ask(report))
+    if report.qa:
+        parts.append(_qa(report))
     if report.problems:
         parts.append("<h2>格式问题</h2><ul>" + "".join(f"<li>{escape(p)}</li>" for p in report.problems) + "</ul>")
     parts.append("</body></html>")

@@ -115,6 +115,31 @@ class AskSection(BaseModel):
     failures: list[AskCaseResult]
 
 
+class QAItemScore(BaseModel):
+    cases: int
+    accuracy: float
+
+
+class QAMismatch(BaseModel):
+    id: str
+    item: str
+    expected: str
+    got: str
+    detail: str
+
+
+class QASection(BaseModel):
+    cases: int
+    accuracy: float = Field(description="Share of (conversation, item) verdicts equal to the label.")
+    fail_precision: float = Field(description="Of the items scored fail, the share labelled fail.")
+    fail_recall: float = Field(description="Of the items labelled fail, the share scored fail.")
+    per_item: dict[str, QAItemScore]
+    latency: Latency
+    per_second: float = Field(description="Conversations scored per second (one process).")
+    mismatches: list[QAMismatch]
+    unknown_labels: list[str] = Field(description="Labels naming items the scorecard lacks, as case:item.")
+
+
 class ThresholdResult(BaseModel):
     name: str
     limit: float
@@ -131,6 +156,7 @@ class EvalReport(BaseModel):
     check: CheckSection | None
     compose: ComposeSection | None = None
     ask: AskSection | None = None
+    qa: QASection | None = None
     thresholds: list[ThresholdResult]
 
     @property

@@ -10,6 +10,7 @@ import numpy as np
 from copilot.evaluation.ask_metrics import AskReport, run_ask
 from copilot.evaluation.check_metrics import CheckReport, CheckResult, run_check
 from copilot.evaluation.compose_metrics import ComposeReport, run_compose
+from copilot.evaluation.qa_metrics import QAReport, run_qa
 from copilot.evaluation.report import (
     AskCaseResult,
     AskSection,
@@ -20,6 +21,9 @@ from copilot.evaluation.report import (
     ComposeSection,
     EvalReport,
     Latency,
+    QAItemScore,
+    QAMismatch,
+    QASection,
     Span,
     SuggestFailure,
     SuggestScores,
@@ -38,6 +42,7 @@ class Thresholds:
     max_fpr: float | None = None
     min_compose_safe: float | None = None
     min_ask_hit: float | None = None
+    min_qa_accuracy: float | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,7 @@ class EvalOutcome:
     check: CheckReport | None
     compose: ComposeReport | None = None
     ask: AskReport | None = None
+    qa: QAReport | None = None
 
 
 def evaluate(copilot: Copilot, suite: Suite, *, label: str, suites: list[str], thresholds: Thresholds,
@@ -59,9 +65,12 @@ def evaluate(copilot: Copilot, suite: Suite, *, label: str, suites: list[str], t
     compose = _compose_section(compose_raw) if compose_raw else None
     ask_raw = run_ask(copilot, suite.ask_cases) if suite.ask_cases else None
     ask = _ask_section(ask_raw) if ask_raw else None
+    qa_raw = run_qa(copilot.qa, suite.qa_cases) if suite.qa_cases else None
+    qa = _qa_section(qa_raw) if qa_raw else None
     report = EvalReport(label=label, suites=suites, problems=suite.problems, suggest=suggest, check=check,
-                        compose=compose, ask=ask, thresholds=_judge(thresholds, suggest, check, compose, ask))
-    return EvalOutcome(report, suggest_raw, check_raw, compose_raw, ask_raw)
+                        compose=compose, ask=ask, qa=qa,
+                        thresholds=_judge(thresholds, suggest, check, compose, ask) + _judge_qa(thresholds, qa))
+    return EvalOutcome(report, suggest_raw, check_raw, compose_raw, ask_raw, qa_raw)
 
 
 def _latency(values: list[float]) -> Latency:
@@ -152,6 +161,31 @@ def _ask_section(report: AskReport) -> AskSection:
                       refusal_rate=round(report.refusal_rate, 4),
                       false_refusal_rate=round(report.false_refusal_rate, 4), per_document=report.by_document(),
                       latency=_latency([r.latency_ms for r in report.results]), failures=failures)
+
+
+def _qa_section(report: QAReport) -> QASection:
+    precision, recall = report.fail_detection()
+    latencies = [r.latency_ms for r in report.results]
+    mismatches = [
+        QAMismatch(id=r.case.id, item=item, expected=expected, got=got, detail=r.score.item(item).detail)
+        for r in report.results for item, expected, got in r.verdicts() if expected != got
+    ]
+    return QASection(
+        cases=len(report.results), accuracy=round(report.accuracy, 4), fail_precision=round(precision, 4),
+        fail_recall=round(recall, 4),
+        per_item={k: QAItemScore(cases=n, accuracy=round(a, 4)) for k, (n, a) in report.per_item().items()},
+        latency=_latency(latencies), per_second=round(1000 * len(latencies) / sum(latencies), 1) if latencies else 0,
+        mismatches=mismatches,
+        unknown_labels=[f"{r.case.id}:{i}" for r in report.results for i in r.unknown_labels],
+    )
+
+
+def _judge_qa(limits: Thresholds, qa: QASection | None) -> list[ThresholdResult]:
+    if limits.min_qa_accuracy is None:
+        return []
+    value = qa.accuracy if qa else None
+    return [ThresholdResult(name="QA item accuracy >=", limit=limits.min_qa_accuracy, value=value,
+                            passed=value is not None and value >= limits.min_qa_accuracy)]
 
 
 def _judge(limits: Thresholds, suggest: SuggestSection | None, check: CheckSection | None,

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from copilot.qa.models import Conversation
 from copilot.suggest.transcript import Turn
 
 
@@ -70,7 +71,24 @@ class AskCase(BaseModel):
         return self
 
 
-Case = SuggestCase | CheckCase | ComposeCase | AskCase
+class QAExpect(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    fail: list[str] = Field(default_factory=list, description="Scorecard items this conversation fails.")
+    na: list[str] = Field(default_factory=list, description="Items that do not apply to it.")
+
+
+class QACase(Conversation):
+    """A whole conversation a QA lead scored by hand: every scorecard item not listed passes."""
+
+    task: Literal["qa"]
+    expect: QAExpect
+
+    def expected(self, item_id: str) -> str:
+        return "fail" if item_id in self.expect.fail else "n/a" if item_id in self.expect.na else "pass"
+
+
+Case = SuggestCase | CheckCase | ComposeCase | AskCase | QACase
 
 
 @dataclass
@@ -95,9 +113,13 @@ class Suite:
     def ask_cases(self) -> list[AskCase]:
         return [c for c in self.cases if isinstance(c, AskCase)]
 
+    @property
+    def qa_cases(self) -> list[QACase]:
+        return [c for c in self.cases if isinstance(c, QACase)]
+
 
 CASE_TYPES: dict[str, type[BaseModel]] = {"suggest": SuggestCase, "check": CheckCase, "compose": ComposeCase,
-                                          "ask": AskCase}
+                                          "ask": AskCase, "qa": QACase}
 
 
 def load_suites(paths: list[Path]) -> Suite:
@@ -126,5 +148,5 @@ def _add_line(suite: Suite, where: str, line: str) -> None:
         first = exc.errors()[0]
         suite.problems.append(f"{where}: {'.'.join(map(str, first['loc']))}: {first['msg']}")
         return
-    assert isinstance(case, SuggestCase | CheckCase | ComposeCase | AskCase)
+    assert isinstance(case, SuggestCase | CheckCase | ComposeCase | AskCase | QACase)
     suite.cases.append(case)
