@@ -8,7 +8,10 @@ paraphrase, the bigrams catch the exact terms agents use ("换班", "铅笔") th
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from copilot.text.normalize import match_key
@@ -58,3 +61,29 @@ def bigram_recall(question: str, sentence: str) -> float:
 
 def combined(cosine: float, recall: float) -> float:
     return cosine + LEXICAL_WEIGHT * recall
+
+
+class BigramWeights:
+    """How telling each bigram is in the standards (inverse document frequency over their sentences).
+
+    Whether the standards answer a question at all is judged on the words it shares with them weighted this way:
+    the bigrams every question has ("怎么", "什么", "客户", "多少") say little; a question sharing only those with
+    a sentence is not about it."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        counts: Counter[str] = Counter()
+        total = 0
+        for text in texts:
+            counts.update(bigrams(text))
+            total += 1
+        self._idf = {b: math.log((total + 1) / (n + 1)) for b, n in counts.items()}
+        self._unseen = math.log(total + 1)
+
+    def weight(self, bigram: str) -> float:
+        return self._idf.get(bigram, self._unseen)
+
+    def recall(self, question: str, sentence: str) -> float:
+        """Weighted share of the question's bigrams found in the sentence."""
+        wanted = bigrams(question)
+        total = sum(self.weight(b) for b in wanted)
+        return sum(self.weight(b) for b in wanted & bigrams(sentence)) / total if total else 0.0

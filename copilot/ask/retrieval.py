@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from copilot.ask.highlight import Sentence, bigram_recall, combined, sentences
+from copilot.ask.highlight import LEXICAL_WEIGHT, BigramWeights, Sentence, bigram_recall, combined, sentences
 from copilot.ask.models import AskCitation, RuleEntry
 from copilot.embedding.base import Embedder, Vectors
 from copilot.index.documents import SCENARIO_KINDS, IndexDocument
@@ -28,7 +28,7 @@ MAX_RULES = 2
 class Found:
     citations: list[AskCitation]
     rules: list[RuleEntry]
-    support: float  # the best sentence's score: how well the standards answer the question at all
+    support: float  # how well the standards answer the question at all (see PassageFinder.find)
 
 
 class PassageFinder:
@@ -46,6 +46,7 @@ class PassageFinder:
                 texts.append(sentence.text)
                 self._sentence_owner.append(position)
         self._sentence_bm25 = Bm25Index(texts)
+        self._weights = BigramWeights(texts)
 
     def find(self, question: str, previous: str | None, top_k: int) -> Found:
         queries = [question] + ([f"{previous} {question}"] if previous else [])
@@ -57,32 +58,38 @@ class PassageFinder:
                 retrieved[hit.document.key] = max(retrieved.get(hit.document.key, 0.0), hit.score)
         documents = {doc.key: doc for doc in self._by_sentence(queries)}
         documents.update({d.key: d for d in self._passages if d.key in retrieved})
-        scored = []
+        scored, support = [], 0.0
         for doc in documents.values():
-            sentence, score = self._best_sentence(doc, queries, vectors)
+            sentence, score, weighted = self._best_sentence(doc, queries, vectors)
             scored.append((doc, score + PASSAGE_WEIGHT * retrieved.get(doc.key, 0.0), sentence))
+            support = max(support, weighted)
         scored.sort(key=lambda item: -item[1])
         citations = [_citation(number, doc, sentence, round(score, 4))
                      for number, (doc, score, sentence) in enumerate(scored[:top_k], start=1)]
-        support = scored[0][1] if scored else 0.0
         return Found(citations, self._rules(queries[-1], vectors[-1]), support)
 
     def _by_sentence(self, queries: list[str]) -> list[IndexDocument]:
         return [self._passages[self._sentence_owner[i]]
                 for query in queries for i, _ in self._sentence_bm25.search(query, SENTENCE_CANDIDATES)]
 
-    def _best_sentence(self, doc: IndexDocument, queries: list[str], vectors: Vectors) -> tuple[Sentence, float]:
+    def _best_sentence(self, doc: IndexDocument, queries: list[str],
+                       vectors: Vectors) -> tuple[Sentence, float, float]:
+        """The answering sentence and its score (which ranks passages), and the passage's support: the best
+        cosine plus weighted bigram share of any sentence (which decides whether anything answers at all)."""
         candidates = sentences(doc.text)
         matrix = self._vectors([s.text for s in candidates])
         best: tuple[float, Sentence] | None = None
+        support = 0.0
         for weight, query, vector in zip((1.0, CONTEXT_WEIGHT), queries, vectors, strict=False):
             cosines = matrix @ vector
             for sentence, cosine in zip(candidates, cosines, strict=True):
                 score = weight * combined(float(cosine), bigram_recall(query, sentence.text))
                 if best is None or score > best[0]:
                     best = (score, sentence)
+                support = max(support, weight * (float(cosine)
+                                                 + LEXICAL_WEIGHT * self._weights.recall(query, sentence.text)))
         assert best is not None
-        return best[1], best[0]
+        return best[1], best[0], support
 
     def _vectors(self, texts: list[str]) -> Vectors:
         missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_vectors]

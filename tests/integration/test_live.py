@@ -16,9 +16,12 @@ from copilot.text.normalize import match_key
 from tests.conftest import SUITES
 
 pytestmark = pytest.mark.integration
-# Measured on eval/suites/ask.jsonl when it was first run: hit rate 0.767, no-rule on out-of-scope 0.625.
+# Measured with support weighted by bigram rarity (threshold set on eval/dev/ask-dev.jsonl): ask-heldout.jsonl,
+# run once, hit rate 0.800, no-rule on out-of-scope 1.000 (12/12), on in-scope 0.100; ask.jsonl (seen before this
+# method) 0.700, 1.000 (8/8), 0.100.
 MIN_ASK_HIT = 0.70
-MIN_REFUSAL = 0.5
+MIN_REFUSAL = 0.9
+MAX_FALSE_REFUSAL = 0.15
 
 
 def _events(ws: object, n: int) -> list[dict[str, object]]:
@@ -47,14 +50,16 @@ def test_a_live_session_over_a_websocket(copilot_url: str) -> None:
 
 
 def test_chat_cites_the_standard_and_says_when_there_is_no_rule(copilot_url: str) -> None:
-    answered = httpx.post(f"{copilot_url}/v1/chat", json={"question": "一个月能换几次班？"}, timeout=30).json()
-    assert answered["answered"] and answered["citations"][0]["document"] == "service-management-rules"
+    answered = httpx.post(f"{copilot_url}/v1/chat", json={"question": "让客户在电话那头等着，我最多能离开多久？"},
+                          timeout=30).json()
+    assert answered["answered"] and answered["citations"][0]["document"] == "service-department-standard"
     outside = httpx.post(f"{copilot_url}/v1/chat", json={"question": "公司食堂周末开不开？"}, timeout=30).json()
     assert not outside["answered"] and outside["answer"] == "规范中没有相关规定" and not outside["rules"]
 
 
 def test_the_ask_suite_finds_the_right_passage(real_copilot: Copilot) -> None:
-    report = run_ask(real_copilot, load_suites([SUITES / "ask.jsonl"]).ask_cases)
+    report = run_ask(real_copilot, load_suites([SUITES / "ask.jsonl", SUITES / "ask-heldout.jsonl"]).ask_cases)
     assert {r.case.document for r in report.in_scope} == set(real_copilot.knowledge.documents)  # all five
     assert report.hit_rate >= MIN_ASK_HIT, [r.case.id for r in report.in_scope if not r.correct]
     assert report.refusal_rate >= MIN_REFUSAL, [r.case.id for r in report.out_of_scope if not r.correct]
+    assert report.false_refusal_rate <= MAX_FALSE_REFUSAL
