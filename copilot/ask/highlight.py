@@ -55,8 +55,12 @@ def bigrams(text: str) -> set[str]:
 
 def bigram_recall(question: str, sentence: str) -> float:
     """Share of the question's bigrams found in the sentence."""
-    wanted = bigrams(question)
-    return len(wanted & bigrams(sentence)) / len(wanted) if wanted else 0.0
+    return share(bigrams(question), bigrams(sentence))
+
+
+def share(wanted: set[str], found: set[str]) -> float:
+    """`bigram_recall` on bigrams already taken (a question is scored against many sentences)."""
+    return len(wanted & found) / len(wanted) if wanted else 0.0
 
 
 def combined(cosine: float, recall: float) -> float:
@@ -84,6 +88,8 @@ class BigramWeights:
 
     def recall(self, question: str, sentence: str) -> float:
         """Weighted share of the question's bigrams found in the sentence."""
-        wanted = bigrams(question)
+        return self.share(bigrams(question), bigrams(sentence))
+
+    def share(self, wanted: set[str], found: set[str]) -> float:
         total = sum(self.weight(b) for b in wanted)
-        return sum(self.weight(b) for b in wanted & bigrams(sentence)) / total if total else 0.0
+        return sum(self.weight(b) for b in wanted & found) / total if total else 0.0

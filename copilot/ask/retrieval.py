@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from copilot.ask.highlight import LEXICAL_WEIGHT, BigramWeights, Sentence, bigram_recall, combined, sentences
+from copilot.ask.highlight import LEXICAL_WEIGHT, BigramWeights, Sentence, bigrams, combined, sentences, share
 from copilot.ask.models import AskCitation, RuleEntry
 from copilot.embedding.base import Embedder, Vectors
 from copilot.index.documents import SCENARIO_KINDS, IndexDocument
@@ -78,16 +78,17 @@ class PassageFinder:
         cosine plus weighted bigram share of any sentence (which decides whether anything answers at all)."""
         candidates = sentences(doc.text)
         matrix = self._vectors([s.text for s in candidates])
+        found = [bigrams(s.text) for s in candidates]
         best: tuple[float, Sentence] | None = None
         support = 0.0
         for weight, query, vector in zip((1.0, CONTEXT_WEIGHT), queries, vectors, strict=False):
             cosines = matrix @ vector
-            for sentence, cosine in zip(candidates, cosines, strict=True):
-                score = weight * combined(float(cosine), bigram_recall(query, sentence.text))
+            wanted = bigrams(query)
+            for sentence, cosine, have in zip(candidates, cosines, found, strict=True):
+                score = weight * combined(float(cosine), share(wanted, have))
                 if best is None or score > best[0]:
                     best = (score, sentence)
-                support = max(support, weight * (float(cosine)
-                                                 + LEXICAL_WEIGHT * self._weights.recall(query, sentence.text)))
+                support = max(support, weight * (float(cosine) + LEXICAL_WEIGHT * self._weights.share(wanted, have)))
         assert best is not None
         return best[1], best[0], support
 

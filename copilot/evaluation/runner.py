@@ -69,7 +69,7 @@ def evaluate(copilot: Copilot, suite: Suite, *, label: str, suites: list[str], t
     qa = _qa_section(qa_raw) if qa_raw else None
     report = EvalReport(label=label, suites=suites, problems=suite.problems, suggest=suggest, check=check,
                         compose=compose, ask=ask, qa=qa,
-                        thresholds=_judge(thresholds, suggest, check, compose, ask) + _judge_qa(thresholds, qa))
+                        thresholds=_judge(thresholds, suggest, check, compose, ask, qa))
     return EvalOutcome(report, suggest_raw, check_raw, compose_raw, ask_raw, qa_raw)
 
 
@@ -180,35 +180,17 @@ def _qa_section(report: QAReport) -> QASection:
     )
 
 
-def _judge_qa(limits: Thresholds, qa: QASection | None) -> list[ThresholdResult]:
-    if limits.min_qa_accuracy is None:
-        return []
-    value = qa.accuracy if qa else None
-    return [ThresholdResult(name="QA item accuracy >=", limit=limits.min_qa_accuracy, value=value,
-                            passed=value is not None and value >= limits.min_qa_accuracy)]
-
-
 def _judge(limits: Thresholds, suggest: SuggestSection | None, check: CheckSection | None,
-           compose: ComposeSection | None = None, ask: AskSection | None = None) -> list[ThresholdResult]:
-    results = []
-    if limits.min_ask_hit is not None:
-        value = ask.hit_rate if ask else None
-        results.append(ThresholdResult(name="ask hit rate >=", limit=limits.min_ask_hit, value=value,
-                                       passed=value is not None and value >= limits.min_ask_hit))
-    if limits.min_compose_safe is not None:
-        value = compose.safe_rate if compose else None
-        results.append(ThresholdResult(name="compose safe rate >=", limit=limits.min_compose_safe, value=value,
-                                       passed=value is not None and value >= limits.min_compose_safe))
-    if limits.min_hit3 is not None:
-        value = suggest.overall.hit_at_3 if suggest else None
-        results.append(ThresholdResult(name="suggest hit@3 >=", limit=limits.min_hit3, value=value,
-                                       passed=value is not None and value >= limits.min_hit3))
-    if limits.min_f1 is not None:
-        value = check.overall.f1 if check else None
-        results.append(ThresholdResult(name="check F1 >=", limit=limits.min_f1, value=value,
-                                       passed=value is not None and value >= limits.min_f1))
-    if limits.max_fpr is not None:
-        value = check.overall.false_positive_rate if check else None
-        results.append(ThresholdResult(name="check false-positive rate <=", limit=limits.max_fpr, value=value,
-                                       passed=value is not None and value <= limits.max_fpr))
-    return results
+           compose: ComposeSection | None, ask: AskSection | None, qa: QASection | None) -> list[ThresholdResult]:
+    """One result per threshold that was set; a threshold on a section that did not run fails (value null)."""
+    gates = [  # (name, limit, value, True when the value must stay at or under the limit)
+        ("ask hit rate >=", limits.min_ask_hit, ask.hit_rate if ask else None, False),
+        ("compose safe rate >=", limits.min_compose_safe, compose.safe_rate if compose else None, False),
+        ("suggest hit@3 >=", limits.min_hit3, suggest.overall.hit_at_3 if suggest else None, False),
+        ("check F1 >=", limits.min_f1, check.overall.f1 if check else None, False),
+        ("check false-positive rate <=", limits.max_fpr, check.overall.false_positive_rate if check else None, True),
+        ("QA item accuracy >=", limits.min_qa_accuracy, qa.accuracy if qa else None, False),
+    ]
+    return [ThresholdResult(name=name, limit=limit, value=value,
+                            passed=value is not None and (value <= limit if at_most else value >= limit))
+            for name, limit, value, at_most in gates if limit is not None]

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from copilot.check.models import Violation
 from copilot.qa.scorecard import Condition, Cues
 from copilot.text.normalize import NormalizedText, match_key, normalize
 
@@ -24,11 +25,6 @@ class TurnText:
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         return self.norm.span(start, end)
-
-    def digit_runs(self, least: int) -> list[str]:
-        """Runs of digits of at least `least` length, as spoken numbers are written in transcripts (138 0013 8000
-        is one number: separators are dropped before matching)."""
-        return [m.group() for m in DIGIT_RUN.finditer(self.norm.text) if len(m.group()) >= least]
 
 
 @lru_cache(maxsize=2048)
@@ -63,8 +59,10 @@ def find(cues: Cues, turn: TurnText, echo: str | None = None) -> tuple[int, int]
     return turn.span(*best) if best else None
 
 
-def holds(condition: Condition, turn: TurnText) -> tuple[int, int] | None:
-    """The span that makes `condition` true of `turn`, or None."""
+def holds(condition: Condition, turn: TurnText, findings: list[Violation]) -> tuple[int, int] | None:
+    """The span that makes `condition` true of `turn`, or None. `findings` are the checker's on that turn.
+
+    Digits are read on the normalised text, so a number spoken in groups (138 0013 8000) is one run."""
     if turn.role != condition.role:
         return None
     if condition.digits:
@@ -72,5 +70,8 @@ def holds(condition: Condition, turn: TurnText) -> tuple[int, int] | None:
             if len(match.group()) >= condition.digits:
                 return turn.span(*match.span())
     if condition.any or condition.regex:
-        return find(condition, turn)
-    return None
+        span = find(condition, turn)
+        if span is not None:
+            return span
+    found = next((v for v in findings if v.category in condition.categories), None)
+    return (found.start, found.end) if found else None

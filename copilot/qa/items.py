@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from copilot.check.models import Violation
 from copilot.privacy.redact import mask
 from copilot.qa.cues import TurnText, find, holds
 from copilot.qa.models import Conversation, Evidence, ItemResult, Status
-from copilot.qa.scorecard import Condition, Item, ScoredItem
+from copilot.qa.scorecard import Item, ScoredItem
 
 CATEGORY_NAMES = {
     "rhetorical": "反问质问", "impatient": "不耐烦", "shirking": "推诿", "blaming": "指责客户", "rushing": "催促",
@@ -42,40 +42,35 @@ class Judged:
         return Evidence(turn=turn, start=start, end=end, text=self.masked[turn][start:end], note=note)
 
 
+@dataclass(frozen=True)
+class Outcome:
+    status: Status
+    evidence: list[Evidence] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    detail: str = ""
+    coaching: str | None = None  # the standard's wording for what was found, where it has one
+
+
 def judge(scored: ScoredItem, judged: Judged) -> ItemResult:
     item = scored.item
     if item.kind == "required":
-        status, evidence, missing, detail = _required(item, judged)
+        outcome = _required(item, judged)
     elif item.kind == "forbidden":
-        status, evidence, missing, detail = _forbidden(item, judged)
+        outcome = _forbidden(item, judged)
     else:
-        status, evidence, missing, detail = _wait(item, judged)
-    coaching = scored.coaching
-    if status == "fail" and item.kind == "forbidden":
-        coaching = next((v.alternative for i in judged.agent for v in _matching(item, judged.violations.get(i, []))
-                         if v.alternative), coaching)
-    return ItemResult(id=item.id, title=item.title, weight=item.weight, status=status, fatal=item.fatal,
-                      evidence=evidence, missing=missing, detail=detail,
-                      coaching=coaching if status == "fail" else None, citation=scored.citation)
-
-
-Outcome = tuple[Status, list[Evidence], list[str], str]
-
-
-def _holds(condition: Condition, turn: TurnText, judged: Judged) -> tuple[int, int] | None:
-    """Its wording in the turn, or else a checker finding of one of its categories there."""
-    span = holds(condition, turn)
-    if span is None and condition.categories and turn.role == condition.role:
-        found = [v for v in judged.violations.get(turn.index, []) if v.category in condition.categories]
-        span = (found[0].start, found[0].end) if found else None
-    return span
+        outcome = _wait(item, judged)
+    failed = outcome.status == "fail"
+    return ItemResult(id=item.id, title=item.title, weight=item.weight, status=outcome.status, fatal=item.fatal,
+                      evidence=outcome.evidence, missing=outcome.missing, detail=outcome.detail,
+                      coaching=(outcome.coaching or scored.coaching) if failed else None, citation=scored.citation)
 
 
 def _anchor(item: Item, judged: Judged) -> tuple[int, tuple[int, int]] | None:
     """The turn (and span) that makes the item apply: its conditions met in order, or None."""
     at, first = 0, None
     for condition in item.when:
-        hit = next(((t.index, span) for t in judged.turns[at:] if (span := _holds(condition, t, judged))), None)
+        hit = next(((t.index, span) for t in judged.turns[at:]
+                    if (span := holds(condition, t, judged.violations.get(t.index, [])))), None)
         if hit is None:
             return None
         first = first or hit
@@ -101,7 +96,7 @@ def _window(item: Item, judged: Judged, anchor: int | None) -> list[int]:
 def _required(item: Item, judged: Judged) -> Outcome:
     anchor = _anchor(item, judged) if item.when else None
     if item.when and anchor is None:
-        return "n/a", [], [], "不适用：对话中没有出现需要它的情形。"
+        return Outcome("n/a", detail="不适用：对话中没有出现需要它的情形。")
     echo = None
     if anchor is not None:
         start, end = anchor[1]
@@ -115,10 +110,11 @@ def _required(item: Item, judged: Judged) -> Outcome:
         else:
             evidence.append(judged.evidence(hit[0], hit[1], group.name or None))
     if missing:
+        assert item.where is not None  # required items have one (validated)
         where = {"opening": "开场", "closing": "结束时", "anchor": "当时", "after": "随后",
-                 "anywhere": "对话中"}[item.where.part if item.where else "anywhere"]
-        return "fail", evidence, missing, f"{where}缺少：{'、'.join(missing)}。"
-    return "pass", evidence, [], "已做到。"
+                 "anywhere": "对话中"}[item.where.part]
+        return Outcome("fail", evidence, missing, f"{where}缺少：{'、'.join(missing)}。")
+    return Outcome("pass", evidence, detail="已做到。")
 
 
 def _matching(item: Item, violations: list[Violation]) -> list[Violation]:
@@ -134,23 +130,24 @@ def _matching(item: Item, violations: list[Violation]) -> list[Violation]:
 
 
 def _forbidden(item: Item, judged: Judged) -> Outcome:
-    evidence = [
-        judged.evidence(i, (v.start, v.end), f"{CATEGORY_NAMES.get(v.category, v.category)} · {v.reason}")
-        for i in judged.agent for v in _matching(item, judged.violations.get(i, []))
-    ]
-    if evidence:
-        said = "、".join(dict.fromkeys(e.text for e in evidence))
-        return "fail", evidence, [], f"坐席有 {len(evidence)} 处：{said}。"
-    return "pass", [], [], "未发现。"
+    found = [(i, v) for i in judged.agent for v in _matching(item, judged.violations.get(i, []))]
+    if not found:
+        return Outcome("pass", detail="未发现。")
+    evidence = [judged.evidence(i, (v.start, v.end), f"{CATEGORY_NAMES.get(v.category, v.category)} · {v.reason}")
+                for i, v in found]
+    said = "、".join(dict.fromkeys(e.text for e in evidence))
+    alternative = next((v.alternative for _, v in found if v.alternative), None)
+    return Outcome("fail", evidence, detail=f"坐席有 {len(evidence)} 处：{said}。", coaching=alternative)
 
 
 def _wait(item: Item, judged: Judged) -> Outcome:
     turns = judged.conversation.turns
     if not judged.conversation.timed:
-        return "n/a", [], [], "不适用：对话没有时间戳。"
+        return Outcome("n/a", detail="不适用：对话没有时间戳。")
     assert item.max_seconds is not None
     longest, evidence = 0.0, []
-    starts = [(t.index, span) for t in judged.turns if (span := _holds(item.when[0], t, judged))]
+    starts = [(t.index, span) for t in judged.turns
+              if (span := holds(item.when[0], t, judged.violations.get(t.index, [])))]
     for index, span in starts:
         reply = next((i for i in judged.agent if i > index), None)
         if reply is None:
@@ -164,7 +161,7 @@ def _wait(item: Item, judged: Judged) -> Outcome:
             whole = (0, len(turns[index].text)) if turns[index].role == "customer" else span
             evidence.append(judged.evidence(index, whole, f"客户等待 {gap:.0f} 秒（上限 {item.max_seconds:.0f} 秒）"))
     if not starts:
-        return "n/a", [], [], "不适用：没有需要等待的时候。"
+        return Outcome("n/a", detail="不适用：没有需要等待的时候。")
     if evidence:
-        return "fail", evidence, [], f"{len(evidence)} 次让客户等待超过 {item.max_seconds:.0f} 秒。"
-    return "pass", [], [], f"最长等待 {longest:.0f} 秒。"
+        return Outcome("fail", evidence, detail=f"{len(evidence)} 次让客户等待超过 {item.max_seconds:.0f} 秒。")
+    return Outcome("pass", detail=f"最长等待 {longest:.0f} 秒。")
