@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from copilot.ask.service import AskService
 from copilot.check.rules import load_rules
@@ -13,7 +12,7 @@ from copilot.check.service import CheckService
 from copilot.compose.service import ComposeService
 from copilot.embedding import Embedder, create_embedder
 from copilot.index.indexer import SyncReport, open_collection, sync_collection
-from copilot.index.store import collection_name, create_client
+from copilot.index.store import ChromaClient, ChromaCollection, collection_name, create_client
 from copilot.knowledge import Knowledge, load_knowledge
 from copilot.qa.service import QAService
 from copilot.retrieve.rerank import create_reranker
@@ -29,7 +28,7 @@ class Copilot:
     settings: Settings
     knowledge: Knowledge
     embedder: Embedder
-    collection: Any
+    collection: ChromaCollection
     retriever: HybridRetriever
     suggest: SuggestService
     check: CheckService
@@ -40,8 +39,8 @@ class Copilot:
     timings: dict[str, float]
 
     @classmethod
-    def build(cls, settings: Settings, progress: Progress | None = None, *, client: Any | None = None,
-              embedder: Embedder | None = None, seed: Any | None = None) -> Copilot:
+    def build(cls, settings: Settings, progress: Progress | None = None, *, client: ChromaClient | None = None,
+              embedder: Embedder | None = None, seed: ChromaCollection | None = None) -> Copilot:
         """`client` and `embedder` are shared when given; `seed` is a collection to copy known vectors from."""
         apply_process_environment(settings)
         timings: dict[str, float] = {}

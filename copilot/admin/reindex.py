@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from copilot.admin.versions import VersionStore
 from copilot.check.models import CheckRequest
 from copilot.embedding.base import Embedder
 from copilot.errors import CopilotError, ReindexFailed
-from copilot.index.store import collection_name, create_client
+from copilot.index.store import ChromaClient, ChromaCollection, collection_name, create_client
 from copilot.runtime import Copilot, Progress
 from copilot.settings import Settings
 from copilot.suggest.models import SuggestRequest
@@ -26,7 +25,7 @@ def version_settings(settings: Settings, store: VersionStore, version: str) -> S
 
 
 def open_active(settings: Settings, progress: Progress | None = None, *,
-                smoke: bool = False) -> tuple[Copilot, VersionStore, Any, str]:
+                smoke: bool = False) -> tuple[Copilot, VersionStore, ChromaClient, str]:
     """The copilot of the active knowledge version (seeded from the shipped folder on first use)."""
     client = create_client(settings)
     store = VersionStore(client, settings.vector_store.collection_prefix)
@@ -36,8 +35,8 @@ def open_active(settings: Settings, progress: Progress | None = None, *,
     return Copilot.build(version_settings(settings, store, version), progress, client=client), store, client, version
 
 
-def build_version(settings: Settings, client: Any, store: VersionStore, version: str, *,
-                  embedder: Embedder | None = None, seed: Any | None = None,
+def build_version(settings: Settings, client: ChromaClient, store: VersionStore, version: str, *,
+                  embedder: Embedder | None = None, seed: ChromaCollection | None = None,
                   progress: Progress | None = None) -> Copilot:
     """Load, index and smoke-test `version`. Raises ReindexFailed saying what failed; switches nothing."""
     try:
@@ -73,7 +72,7 @@ def smoke_problems(copilot: Copilot) -> list[str]:
     return problems
 
 
-def drop_collection(client: Any, settings: Settings, version: str, embedder_name: str) -> None:
+def drop_collection(client: ChromaClient, settings: Settings, version: str, embedder_name: str) -> None:
     name = collection_name(f"{settings.vector_store.collection_prefix}-{version}", embedder_name)
     try:
         client.delete_collection(name)

@@ -8,13 +8,13 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, Field
 
 from copilot.admin.reindex import build_version, drop_collection
 from copilot.admin.versions import VersionInfo, VersionStore
 from copilot.errors import CopilotError, InvalidInput, NotFound, ReindexFailed
+from copilot.index.store import ChromaClient
 from copilot.ingest.clean import clean_text
 from copilot.ingest.readers import SUPPORTED_SUFFIXES, read_document
 from copilot.runtime import Copilot
@@ -40,7 +40,7 @@ class KnowledgeAdmin:
     """One change at a time per process. `current` gives the serving copilot and its version; `switch` makes a
     validated copilot the serving one (the HTTP app swaps its reference; the CLI only moves the pointer)."""
 
-    def __init__(self, settings: Settings, client: Any, store: VersionStore,
+    def __init__(self, settings: Settings, client: ChromaClient, store: VersionStore,
                  current: Callable[[], tuple[Copilot | None, str | None]],
                  switch: Callable[[Copilot, str], None]) -> None:
         self._settings = settings

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from copilot.errors import KnowledgeInvalid, NotFound
+from copilot.index.store import ChromaClient
 
 POINTER = "active"
 BUNDLE_GLOBS = ("sources/*.txt", "rulebook/*.yaml", "checker.yaml", "scorecards/*.yaml")
@@ -47,7 +48,7 @@ def bundle_hash(files: dict[str, str]) -> str:
 
 
 class VersionStore:
-    def __init__(self, client: Any, prefix: str) -> None:
+    def __init__(self, client: ChromaClient, prefix: str) -> None:
         self._collection = client.get_or_create_collection(name=f"{prefix}-knowledge", embedding_function=None)
 
     def active(self) -> str | None:

@@ -15,7 +15,6 @@ from copilot.runtime import Copilot
 from copilot.sessions.hub import LiveHub
 from copilot.sessions.store import SessionStore
 from copilot.settings import Settings
-from copilot.suggest.service import SuggestService
 
 
 def get_holder(request: Request) -> RuntimeHolder:
@@ -29,10 +28,6 @@ def get_settings(request: Request) -> Settings:
 
 def get_copilot(request: Request) -> Copilot:
     return get_holder(request).copilot
-
-
-def get_suggest_service(request: Request) -> SuggestService:
-    return get_copilot(request).suggest
 
 
 def get_check_service(request: Request) -> CheckService:
@@ -67,7 +62,6 @@ def get_principal(request: Request) -> Principal:
 HolderDep = Annotated[RuntimeHolder, Depends(get_holder)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 CopilotDep = Annotated[Copilot, Depends(get_copilot)]
-SuggestServiceDep = Annotated[SuggestService, Depends(get_suggest_service)]
 CheckServiceDep = Annotated[CheckService, Depends(get_check_service)]
 AdminDep = Annotated[KnowledgeAdmin, Depends(get_admin)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]

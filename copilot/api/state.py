@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any, Literal
+from typing import Literal
 
 from copilot.admin.reindex import open_active
 from copilot.admin.service import KnowledgeAdmin
 from copilot.admin.versions import VersionStore
 from copilot.errors import CopilotError, NotReady
+from copilot.index.store import ChromaClient
 from copilot.runtime import Copilot
 from copilot.settings import Settings, apply_process_environment
 
@@ -27,7 +28,7 @@ class RuntimeHolder:
         self._copilot: Copilot | None = None
         self._admin: KnowledgeAdmin | None = None
         self._store: VersionStore | None = None
-        self._client: Any = None
+        self._client: ChromaClient | None = None
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._refused: str | None = None  # a version seen active elsewhere that failed to build here

@@ -23,6 +23,7 @@ from copilot.compose.engine import Token
 from copilot.compose.guard import repeats_instructions
 from copilot.compose.prompts import Prompt, as_data
 from copilot.privacy.redact import Redaction
+from copilot.rulebook.names import ROLE_NAMES
 from copilot.settings import LLMSettings
 from copilot.text.normalize import match_key
 
@@ -36,7 +37,6 @@ CITED = re.compile(r"\[(\d{1,2})\]")
 QUOTED = re.compile(r"“([^”]{2,})”|\"([^\"]{2,})\"")
 NEGATED = ("不能说", "不可以说", "不要说", "不可说", "不应说", "别说", "不得", "禁止", "忌语", "禁语", "不能用")
 NEGATION_WINDOW = 8
-ROLE_NAMES = {"agent": "坐席", "copilot": "助手"}
 
 
 @dataclass(frozen=True)

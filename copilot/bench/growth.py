@@ -8,7 +8,7 @@ The search (BM25 over the texts, Chroma's HNSW over the vectors) sees a corpus o
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import cast
 
 import numpy as np
 from pydantic import BaseModel
@@ -17,6 +17,7 @@ from copilot.bench.stages import semantic_detector, timed
 from copilot.bench.stats import Percentiles, percentiles
 from copilot.check.models import CheckRequest
 from copilot.index.documents import IndexDocument
+from copilot.index.store import ChromaClient, ChromaCollection
 from copilot.retrieve.retriever import HybridRetriever
 from copilot.runtime import Copilot
 from copilot.suggest.models import SuggestRequest
@@ -72,7 +73,7 @@ def suggest_growth(copilot: Copilot, transcripts: Sequence[str], factors: Sequen
     keyed = {str(m["key"]): v for m, v in zip(stored["metadatas"], np.asarray(stored["embeddings"],
                                                                               dtype=np.float32), strict=True)}
     passages = [d for d in documents if d.kind == "passage"]
-    client = chromadb.EphemeralClient()
+    client = cast(ChromaClient, chromadb.EphemeralClient())
     points = []
     for factor in factors:
         rng = np.random.default_rng(seed)
@@ -97,8 +98,8 @@ def _synthetic(i: int, passages: list[IndexDocument], vectors: dict[str, np.ndar
     return doc, (vector / np.linalg.norm(vector)).astype(np.float32)
 
 
-def _index(client: Any, factor: int, corpus: list[IndexDocument], vectors: list[np.ndarray],
-           copilot: Copilot) -> tuple[Any, HybridRetriever]:
+def _index(client: ChromaClient, factor: int, corpus: list[IndexDocument], vectors: list[np.ndarray],
+           copilot: Copilot) -> tuple[ChromaCollection, HybridRetriever]:
     collection = client.create_collection(
         name=f"growth-{factor}x", metadata={"hnsw:space": "cosine"}, embedding_function=None)
     for start in range(0, len(corpus), CHROMA_BATCH):

@@ -12,14 +12,13 @@ from copilot.compose.models import Composed, ComposeSuggestRequest
 from copilot.compose.prompts import PromptLibrary, as_data
 from copilot.privacy.redact import Redaction
 from copilot.rulebook.models import Rulebook
+from copilot.rulebook.names import CHANNEL_NAMES, ROLE_NAMES
 from copilot.settings import Settings
 from copilot.suggest.models import SuggestResponse
 from copilot.suggest.transcript import parse_transcript
 
 PROMPTS = ("compose", "revise", "rewrite")
 TRANSCRIPT_TURNS = 6
-CHANNEL_NAMES = {"voice": "语音热线", "chat": "在线客服（文字）", "outbound": "外呼回访", None: "未说明"}
-ROLE_NAMES = {"customer": "客户", "agent": "坐席"}
 
 
 class ComposeService:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -18,7 +18,6 @@ from copilot.settings import Settings
 eval_app = typer.Typer(help="Offline evaluation of suggestions and draft checks.", no_args_is_help=True)
 # CI logs are not terminals; rich would fall back to 80 columns and truncate the numbers
 console = Console(width=None if sys.stdout.isatty() else 150)
-Ablation = Literal["retrieval", "detectors", "embedding"]
 DETECTOR_SETS = {"lexicon": {"lexicon"}, "lexicon+pattern": {"lexicon", "pattern"},
                  "all": {"lexicon", "pattern", "semantic", "style"}}
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from copilot.embedding.base import Embedder
 from copilot.index.documents import IndexDocument
+from copilot.index.store import ChromaClient, ChromaCollection
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class SyncReport:
     removed: int
 
 
-def open_collection(client: Any, name: str, embedder: Embedder) -> Any:
+def open_collection(client: ChromaClient, name: str, embedder: Embedder) -> ChromaCollection:
     from copilot.index.chroma_embedding import CopilotEmbeddingFunction
 
     return client.get_or_create_collection(
@@ -28,13 +28,13 @@ def open_collection(client: Any, name: str, embedder: Embedder) -> Any:
 
 
 def sync_collection(
-    collection: Any,
+    collection: ChromaCollection,
     documents: list[IndexDocument],
     embedder: Embedder,
     *,
     batch_size: int = 32,
     progress: Callable[[int], None] | None = None,
-    seed: Any | None = None,
+    seed: ChromaCollection | None = None,
 ) -> SyncReport:
     """Ids are content hashes: unchanged documents are kept as they are, never re-embedded.
 
@@ -66,7 +66,7 @@ def sync_collection(
     return SyncReport(embedded=len(missing), kept=len(wanted) - len(missing), removed=len(stale))
 
 
-def _copy_from(seed: Any, collection: Any, ids: list[str], batch: int) -> set[str]:
+def _copy_from(seed: ChromaCollection, collection: ChromaCollection, ids: list[str], batch: int) -> set[str]:
     copied: set[str] = set()
     for start in range(0, len(ids), batch):
         found = seed.get(ids=ids[start : start + batch], include=["embeddings", "documents", "metadatas"])

@@ -3,20 +3,56 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol, cast
 
 from copilot.errors import BackendUnavailable
 from copilot.registry import Registry
 from copilot.settings import Settings
+
+# Chroma's results: column name -> one list per id (per query for `query`).
+Columns = Mapping[str, Any]
+Where = Mapping[str, Any]
+
+
+class ChromaCollection(Protocol):
+    """The part of a Chroma collection the copilot uses (Chroma itself is imported only when first needed)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def get(self, *, ids: list[str] | None = None, where: Where | None = None,
+            include: Sequence[str] = ...) -> Columns: ...
+
+    def query(self, *, query_embeddings: Any, n_results: int, where: Where | None = None,
+              include: Sequence[str] = ...) -> Columns: ...
+
+    def add(self, *, ids: list[str], embeddings: Any, metadatas: Any = None) -> None: ...
+
+    def upsert(self, *, ids: list[str], embeddings: Any, documents: Any = None, metadatas: Any = None) -> None: ...
+
+    def delete(self, *, ids: list[str] | None = None, where: Where | None = None) -> None: ...
+
+
+class ChromaClient(Protocol):
+    """The part of a Chroma client the copilot uses."""
+
+    def get_or_create_collection(self, *, name: str, embedding_function: Any = None,
+                                 metadata: Mapping[str, Any] | None = None) -> ChromaCollection: ...
+
+    def create_collection(self, *, name: str, embedding_function: Any = None,
+                          metadata: Mapping[str, Any] | None = None) -> ChromaCollection: ...
+
+    def delete_collection(self, name: str) -> None: ...
+
 
 ClientFactory = Callable[[Settings], Any]
 STORES: Registry[ClientFactory] = Registry("vector store")
 register_store = STORES.register
 
 
-def create_client(settings: Settings) -> Any:
-    return STORES.get(settings.vector_store.mode)(settings)
+def create_client(settings: Settings) -> ChromaClient:
+    return cast(ChromaClient, STORES.get(settings.vector_store.mode)(settings))
 
 
 def _chroma_settings() -> Any:

@@ -34,7 +34,6 @@ PINYIN_GLOSS = re.compile(rf"(?<=[{CJK}])\((?:[a-zāáǎàēéěèīíǐìōóǒ
 BROKEN_RUN = re.compile(r"(?:\?{2,}|\ufffd+)[^,，。;；、!！?？\s]*")
 FOREIGN_SCRIPT = re.compile(r"[\u0e00-\u0e7f\u0e80-\u0eff\u1780-\u17ff]+")  # Thai, Lao, Khmer
 SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{CJK}，。、；：！？“”）])[ \t\u3000]+(?=[{CJK}，。、；：！？“”（])")
-SENTENCE_PUNCT = re.compile(r"[。！？!?；;：:，,]")
 
 LineRule = Callable[[str], bool]
 

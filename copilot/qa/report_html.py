@@ -6,12 +6,12 @@ from html import escape
 
 from copilot.evaluation.html import STYLE, bar, html_table, pct
 from copilot.qa.models import BatchSummary, ConversationScore, Evidence, ItemResult
+from copilot.rulebook.names import ROLE_NAMES
 
 EXTRA_STYLE = """
 .turn{margin:.15rem 0}.role{color:#666;font-size:.85rem;margin-right:.4rem}
 .missing{color:#b00020}.coach{color:#0a7d28}.cite{color:#666;font-size:.85rem}
 """
-ROLES = {"agent": "坐席", "customer": "客户"}
 
 
 def render_html(summary: BatchSummary, results: list[ConversationScore], *, title: str,
@@ -70,5 +70,5 @@ def _evidence(evidence: Evidence, turns: list[tuple[str, str]]) -> str:
     marked = (escape(text[: evidence.start]) + f"<mark class=block>{escape(text[evidence.start:evidence.end])}</mark>"
               + escape(text[evidence.end:]))
     note = f" <span class=cite>{escape(evidence.note)}</span>" if evidence.note else ""
-    return (f"<p class=turn><span class=role>第 {evidence.turn + 1} 句 · {ROLES.get(role, role)}</span>"
+    return (f"<p class=turn><span class=role>第 {evidence.turn + 1} 句 · {ROLE_NAMES.get(role, role)}</span>"
             f"{marked}{note}</p>")

@@ -140,10 +140,6 @@ class Scorecard:
     channel: Channel
     items: list[ScoredItem]
 
-    @property
-    def total_weight(self) -> float:
-        return sum(s.item.weight for s in self.items)
-
 
 def _coaching(item: Item, approved: list[Phrasing]) -> str:
     """The approved phrasing that has the most of the wording the item asks for (the first on a tie)."""

@@ -10,6 +10,7 @@ import numpy as np
 
 from copilot.embedding.base import Embedder, Vectors
 from copilot.index.documents import DocumentKind, IndexDocument
+from copilot.index.store import ChromaCollection
 from copilot.retrieve.bm25 import Bm25Index
 from copilot.retrieve.fusion import best_possible, reciprocal_rank_fusion
 from copilot.settings import RetrievalSettings
@@ -33,7 +34,7 @@ class HybridRetriever:
     def __init__(
         self,
         documents: list[IndexDocument],
-        collection: Any,
+        collection: ChromaCollection,
         embedder: Embedder,
         settings: RetrievalSettings,
         reranker: Reranker | None = None,

@@ -110,7 +110,3 @@ class Rulebook(BaseModel):
             if scenario.id == scenario_id:
                 return scenario
         raise KeyError(scenario_id)
-
-    @property
-    def phrasing_count(self) -> int:
-        return sum(len(s.approved) + len(s.forbidden) for s in self.scenarios)
