@@ -20,10 +20,10 @@ app = typer.Typer(help="Agent copilot (坐席助手): cited standard phrasings f
 
 
 def _register_subcommands() -> None:
-    from copilot.admin.cli import keys_app, knowledge_app
     from copilot.bench.cli import bench_app
+    from copilot.cli_admin import keys_app, knowledge_app
+    from copilot.cli_qa import qa_app
     from copilot.evaluation.cli import eval_app
-    from copilot.qa.cli import qa_app
 
     app.add_typer(eval_app, name="eval")
     app.add_typer(bench_app, name="bench")

@@ -1,4 +1,4 @@
-"""Score a JSONL file of conversations and write the batch reports (JSON, CSV, HTML) side by side."""
+"""Score a JSONL file of conversations and sum the batch up (the report files: evaluation/qa_report.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from copilot.privacy.redact import mask
 from copilot.qa.models import BatchSummary, Conversation, ConversationScore
-from copilot.qa.report import render_csv, render_html, render_json, summarise
 from copilot.qa.service import QAService
+from copilot.qa.summary import summarise
 
 
 @dataclass(frozen=True)
@@ -49,15 +48,3 @@ def score_batch(service: QAService, conversations: list[Conversation],
     started = time.perf_counter()
     results = service.score_all(conversations, progress)
     return Scored(results, summarise(results, time.perf_counter() - started))
-
-
-def write_reports(scored: Scored, conversations: list[Conversation], folder: Path, name: str) -> list[Path]:
-    """`name`.json, .csv and .html in `folder`; the HTML shows turns with phone, ID and card numbers masked."""
-    folder.mkdir(parents=True, exist_ok=True)
-    turns: dict[str, list[tuple[str, str]]] = {c.id: [(t.role, mask(t.text)) for t in c.turns] for c in conversations}
-    paths = [folder / f"{name}.json", folder / f"{name}.csv", folder / f"{name}.html"]
-    paths[0].write_text(render_json(scored.summary, scored.results), encoding="utf-8")
-    paths[1].write_text(render_csv(scored.results), encoding="utf-8-sig")  # BOM: Excel reads it as UTF-8
-    paths[2].write_text(render_html(scored.summary, scored.results, title=f"质检报告 {name}", turns=turns),
-                        encoding="utf-8")
-    return paths

@@ -7,7 +7,8 @@ import io
 import json
 from pathlib import Path
 
-from copilot.qa.batch import read_conversations, score_batch, write_reports
+from copilot.evaluation.qa_report import write_reports
+from copilot.qa.batch import read_conversations, score_batch
 from copilot.qa.models import Conversation
 from copilot.qa.service import QAService
 

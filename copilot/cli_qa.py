@@ -32,7 +32,8 @@ def score(
     """Score every conversation; write NAME.json, NAME.csv and NAME.html; print the summary."""
     from copilot.admin.reindex import open_active
     from copilot.console import fail
-    from copilot.qa.batch import read_conversations, score_batch, write_reports
+    from copilot.evaluation.qa_report import write_reports
+    from copilot.qa.batch import read_conversations, score_batch
 
     batch = read_conversations(transcripts)
     for problem in batch.problems:

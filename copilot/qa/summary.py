@@ -1,17 +1,11 @@
-"""Batch results as QA leads read them: a summary, and the same results as JSON, CSV and one HTML page."""
+"""A batch of scored conversations summed up as QA leads read it: scores, channels, weakest items."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import statistics
 from collections import defaultdict
 
 from copilot.qa.models import BatchSummary, ConversationScore, ItemSummary
-from copilot.qa.report_html import render_html
-
-__all__ = ["render_csv", "render_html", "render_json", "summarise"]
 
 
 def summarise(results: list[ConversationScore], seconds: float, *, worst: int = 10) -> BatchSummary:
@@ -44,21 +38,3 @@ def summarise(results: list[ConversationScore], seconds: float, *, worst: int = 
         weakest_items=weakest, worst=[r.id for r in ranked[:worst]], seconds=round(seconds, 3),
         per_second=round(len(results) / seconds, 1) if seconds > 0 else 0.0,
     )
-
-
-def render_json(summary: BatchSummary, results: list[ConversationScore]) -> str:
-    return json.dumps({"summary": summary.model_dump(), "results": [r.model_dump() for r in results]},
-                      ensure_ascii=False, indent=2)
-
-
-def render_csv(results: list[ConversationScore]) -> str:
-    """One row per conversation; one column per item (pass, fail, n/a), in scorecard order."""
-    items = list(dict.fromkeys(i.id for r in results for i in r.items))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["id", "channel", "scorecard", "score", "fatal", "failed_items", *items])
-    for r in results:
-        status = {i.id: i.status for i in r.items}
-        writer.writerow([r.id, r.channel, r.scorecard, r.score, r.fatal,
-                         ";".join(i.id for i in r.items if i.status == "fail"), *(status.get(i, "") for i in items)])
-    return out.getvalue()
