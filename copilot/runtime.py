@@ -14,6 +14,7 @@ from copilot.embedding import Embedder, create_embedder
 from copilot.index.indexer import SyncReport, open_collection, sync_collection
 from copilot.index.store import ChromaClient, ChromaCollection, collection_name, create_client
 from copilot.knowledge import Knowledge, load_knowledge
+from copilot.llm.loop import open_llm
 from copilot.qa.service import QAService
 from copilot.retrieve.rerank import create_reranker
 from copilot.retrieve.retriever import HybridRetriever
@@ -71,8 +72,9 @@ class Copilot:
         checker = CheckService(rules, embedder, settings.check)
         qa = QAService.build(knowledge, settings.paths.scorecards_dir, checker)
         timings["checker_s"] = time.perf_counter() - mark
-        compose = ComposeService.build(settings, knowledge.rulebook, checker)
-        ask = AskService.build(settings, knowledge.rulebook, retriever, embedder, checker)
+        llm = open_llm(settings.llm)  # one chat model, shared by compose and ask
+        compose = ComposeService.build(settings, knowledge.rulebook, checker, llm)
+        ask = AskService.build(settings, knowledge.rulebook, retriever, embedder, checker, llm)
         timings["total_s"] = time.perf_counter() - started
         service = SuggestService(knowledge.rulebook, retriever, settings.suggest)
         return cls(settings, knowledge, embedder, collection, retriever, service, checker, compose, ask, qa, report,

@@ -7,30 +7,22 @@ passes the checker. Otherwise the caller falls back to the passages themselves.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from anyio import to_thread
 
 from copilot.ask.models import NO_RULE, AskCitation, AskFallback, ChatTurn
 from copilot.check.models import CheckRequest, CheckResponse
 from copilot.check.service import CheckService
-from copilot.compose.calls import deadline_after, failure_reason, read_reply
-from copilot.compose.engine import Token
-from copilot.compose.guard import repeats_instructions
-from copilot.compose.prompts import Prompt, as_data
+from copilot.llm.guard import screen
+from copilot.llm.loop import Done, GuardedLoop, Token
+from copilot.llm.prompts import Prompt, as_data
 from copilot.privacy.redact import Redaction
 from copilot.rulebook.names import ROLE_NAMES
-from copilot.settings import LLMSettings
 from copilot.text.normalize import match_key
 
-if TYPE_CHECKING:
-    from langchain_core.language_models import BaseChatModel
-
-log = logging.getLogger("copilot.ask")
 CITED = re.compile(r"\[(\d{1,2})\]")
 # What the answer tells the agent to say: text in Chinese or ASCII double quotes. The prompt puts what must not
 # be said in corner brackets 「」; a quote right after "不能说" and the like is such an example too.
@@ -49,13 +41,20 @@ class Answered:
     check: CheckResponse | None = None
     fallback: AskFallback | None = None
 
+    @property
+    def reason(self) -> AskFallback | None:
+        return self.fallback
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        return ()  # an answer gets one try: the passages themselves are a good fallback
+
 
 class Answerer:
-    def __init__(self, chat: BaseChatModel, prompt: Prompt, checker: CheckService, settings: LLMSettings) -> None:
-        self._chat = chat
+    def __init__(self, loop: GuardedLoop, prompt: Prompt, checker: CheckService) -> None:
+        self._loop = loop
         self._prompt = prompt
         self._checker = checker
-        self._settings = settings
 
     @property
     def instructions(self) -> tuple[str, ...]:
@@ -72,27 +71,22 @@ class Answerer:
             question=as_data(redaction.redact(question)),
             no_rule=NO_RULE,
         )
-        deadline = deadline_after(self._settings.deadline_s)
-        raw = ""
-        try:
-            async for chunk, shown in read_reply(self._chat, messages, deadline, redaction, stream):
-                raw += chunk
-                if shown:
-                    yield Token(shown)
-        except TimeoutError:
-            yield Answered("", fallback="timeout")
-            return
-        except Exception as exc:  # a model or client failure ends in the passages, never in a 500
-            log.warning("llm call failed: %s", type(exc).__name__)
-            yield Answered("", fallback=failure_reason(exc))
-            return
-        yield await self._vet(redaction.restore(raw).strip(), raw, len(citations))
+
+        async def vet(raw: str) -> Answered:
+            return await self._vet(redaction.restore(raw).strip(), raw, len(citations))
+
+        async for event in self._loop.run(messages, redaction, vet, stream=stream):
+            if isinstance(event, Token):
+                yield event
+            elif isinstance(event, Done):
+                if event.failure is not None or event.verdict is None:
+                    yield Answered("", fallback=event.failure or "error")
+                else:
+                    yield event.verdict
 
     async def _vet(self, text: str, raw: str, available: int) -> Answered:
-        if not text:
-            return Answered(text, fallback="empty")
-        if repeats_instructions(raw, self._prompt.instructions):
-            return Answered(text, fallback="prompt_leak")
+        if screened := screen(text, raw, self._prompt.instructions):
+            return Answered(text, fallback="prompt_leak" if screened == "prompt_leak" else "empty")
         if match_key(NO_RULE) in match_key(text):
             return Answered(NO_RULE, answered=False)
         cited = tuple(sorted({n for n in map(int, CITED.findall(text)) if 1 <= n <= available}))

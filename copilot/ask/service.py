@@ -12,10 +12,9 @@ from copilot.ask.answer import Answered, Answerer
 from copilot.ask.models import NO_RULE, AskFallback, AskOrigin, ChatRequest, ChatResponse, ChatTurn
 from copilot.ask.retrieval import Found, PassageFinder
 from copilot.check.service import CheckService
-from copilot.compose.chat import create_chat_model
-from copilot.compose.engine import Token
-from copilot.compose.prompts import PromptLibrary
 from copilot.embedding.base import Embedder
+from copilot.llm.loop import GuardedLoop, Token
+from copilot.llm.prompts import PromptLibrary
 from copilot.retrieve.retriever import HybridRetriever
 from copilot.rulebook.models import Rulebook
 from copilot.settings import Settings
@@ -44,13 +43,12 @@ class AskService:
 
     @classmethod
     def build(cls, settings: Settings, rulebook: Rulebook, retriever: HybridRetriever, embedder: Embedder,
-              checker: CheckService) -> AskService:
+              checker: CheckService, llm: GuardedLoop | None) -> AskService:
         finder = PassageFinder(rulebook, retriever, embedder, settings.ask.candidates)
-        chat = create_chat_model(settings.llm)
         answerer = None
-        if chat is not None:
+        if llm is not None:
             prompt = PromptLibrary(settings.paths.prompts_dir, ("ask",))["ask"]
-            answerer = Answerer(chat, prompt, checker, settings.llm)
+            answerer = Answerer(llm, prompt, checker)
         return cls(finder, answerer, settings.ask.min_support)
 
     @property

@@ -1,14 +1,12 @@
-"""The loop every model-written text goes through: draft → restore placeholders → guard → checker →
+"""Compose's run of the guarded loop (copilot/llm/loop.py): draft → restore placeholders → guard → checker →
 (blocked: one retry with the violations) → the model's text, or the standard's wording as fallback.
 
-The loop is an async generator of events so the streaming endpoint and the plain one share it: tokens are
-yielded as they arrive (unchecked), and the last event always carries the checked result.
+Events: tokens as they arrive (unchecked), a retry notice, and last always `Final` with the checked result.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -16,19 +14,16 @@ from anyio import to_thread
 
 from copilot.check.models import CheckRequest, CheckResponse, Position, Violation
 from copilot.check.service import CheckService
-from copilot.compose.calls import deadline_after, failure_reason, read_reply
-from copilot.compose.guard import repeats_instructions, unsupported_commitments
 from copilot.compose.models import Composed, FallbackReason, RetryNotice
-from copilot.compose.prompts import Prompt
+from copilot.llm.guard import screen, unsupported_commitments
+from copilot.llm.loop import GuardedLoop, Token
+from copilot.llm.loop import Retry as LoopRetry
+from copilot.llm.prompts import Prompt
 from copilot.privacy.redact import Redaction
 from copilot.rulebook.models import Channel
-from copilot.settings import LLMSettings
 
 if TYPE_CHECKING:
-    from langchain_core.language_models import BaseChatModel
     from langchain_core.messages import BaseMessage
-
-log = logging.getLogger("copilot.compose")
 
 
 @dataclass
@@ -42,11 +37,6 @@ class Job:
     grounding: str = ""  # what the model was given to work from; a commitment must come from here
     channel: Channel | None = None
     position: Position | None = None
-
-
-@dataclass(frozen=True)
-class Token:
-    text: str
 
 
 @dataclass(frozen=True)
@@ -72,49 +62,35 @@ class _Verdict:
 
 
 class Drafter:
-    def __init__(self, chat: BaseChatModel, revise: Prompt, checker: CheckService, settings: LLMSettings) -> None:
-        self._chat = chat
+    """Compose's use of the guarded loop: its vetting (the checker, with a stricter bar for promises) and its
+    fallback (the standard's wording)."""
+
+    def __init__(self, loop: GuardedLoop, revise: Prompt, checker: CheckService) -> None:
+        self._loop = loop
         self._revise = revise
         self._checker = checker
-        self._settings = settings
 
     async def run(self, job: Job, stream: bool = False) -> AsyncIterator[Event]:
-        deadline = deadline_after(self._settings.deadline_s)
-        messages = list(job.messages)
-        attempts, reason = 0, None
-        try:
-            for attempt in (1, 2):
-                attempts = attempt
-                raw = ""
-                async for chunk, shown in read_reply(self._chat, messages, deadline, job.redaction, stream):
-                    raw += chunk
-                    if shown:
-                        yield Token(shown)
-                verdict = await self._vet(raw, job)
-                if verdict.reason is None and verdict.check is not None:
-                    yield Final(Composed(text=verdict.text, origin="llm", fallback_reason=None, attempts=attempt,
-                                           check=verdict.check))
-                    return
-                reason = verdict.reason
-                if not verdict.problems or attempt == 2:
-                    break
+        async def vet(raw: str) -> _Verdict:
+            return await self._vet(raw, job)
+
+        async for event in self._loop.run(job.messages, job.redaction, vet, self._revision, stream=stream):
+            if isinstance(event, Token):
+                yield event
+            elif isinstance(event, LoopRetry):
+                verdict = event.verdict
                 yield Retry(RetryNotice(reason=verdict.reason or "blocked", violations=verdict.violations))
-                messages += self._revision(raw, verdict.problems)
-        except TimeoutError:
-            reason = "timeout"
-        except Exception as exc:  # any model/client failure ends in the fallback, never in a 500
-            reason = failure_reason(exc)
-            log.warning("llm call failed: %s", type(exc).__name__)
-        yield Final(await fallback(self._checker, job, reason or "error", attempts))
+            elif event.accepted and event.verdict is not None and event.verdict.check is not None:
+                yield Final(Composed(text=event.verdict.text, origin="llm", fallback_reason=None,
+                                     attempts=event.attempts, check=event.verdict.check))
+            else:
+                reason = event.failure or (event.verdict.reason if event.verdict else None) or "error"
+                yield Final(await fallback(self._checker, job, reason, event.attempts))
 
     async def _vet(self, raw: str, job: Job) -> _Verdict:
         text = job.redaction.restore(raw).strip().strip("“”\"")
-        if not text:
-            return _Verdict(text, reason="empty")
-        if len(text) > self._checker.settings.max_draft_chars:
-            return _Verdict(text, reason="too_long")
-        if repeats_instructions(raw, job.instructions):
-            return _Verdict(text, reason="prompt_leak")
+        if screened := screen(text, raw, job.instructions, self._checker.settings.max_draft_chars):
+            return _Verdict(text, reason=screened)
         check = await check_text(self._checker, text, job)
         # The model is held to a stricter bar than an agent: its promises fail even where an agent's only warn.
         failing = [v for v in check.violations if v.severity == "block" or v.category == "unauthorised_promise"]
@@ -127,7 +103,7 @@ class Drafter:
             return _Verdict(text, check, "unsupported_promise", problems=problems)
         return _Verdict(text, check)
 
-    def _revision(self, raw: str, problems: list[str]) -> list[BaseMessage]:
+    def _revision(self, raw: str, problems: Sequence[str]) -> list[BaseMessage]:
         from langchain_core.messages import AIMessage
 
         return [AIMessage(raw), *self._revise.render(violations="\n".join(f"- {p}" for p in problems))]

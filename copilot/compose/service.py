@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator
 
 from copilot.check.models import CheckRequest, CheckResponse, RewriteResponse
 from copilot.check.service import CheckService
-from copilot.compose.chat import create_chat_model
 from copilot.compose.engine import Drafter, Event, Final, Job, fallback
 from copilot.compose.models import Composed, ComposeSuggestRequest
-from copilot.compose.prompts import PromptLibrary, as_data
+from copilot.llm.loop import GuardedLoop
+from copilot.llm.prompts import PromptLibrary, as_data
 from copilot.privacy.redact import Redaction
 from copilot.rulebook.models import Rulebook
 from copilot.rulebook.names import CHANNEL_NAMES, ROLE_NAMES
@@ -30,12 +30,12 @@ class ComposeService:
         self._prompts = prompts
 
     @classmethod
-    def build(cls, settings: Settings, rulebook: Rulebook, checker: CheckService) -> ComposeService:
-        chat = create_chat_model(settings.llm)
-        if chat is None:  # no LLM: nothing of LangChain's is imported or loaded
+    def build(cls, settings: Settings, rulebook: Rulebook, checker: CheckService,
+              llm: GuardedLoop | None) -> ComposeService:
+        if llm is None:  # no LLM: nothing of LangChain's is imported or loaded
             return cls(rulebook, checker, None, None)
         prompts = PromptLibrary(settings.paths.prompts_dir, PROMPTS)
-        return cls(rulebook, checker, Drafter(chat, prompts["revise"], checker, settings.llm), prompts)
+        return cls(rulebook, checker, Drafter(llm, prompts["revise"], checker), prompts)
 
     @property
     def configured(self) -> bool:

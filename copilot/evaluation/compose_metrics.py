@@ -12,9 +12,9 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from copilot.compose.guard import repeats_instructions
 from copilot.compose.models import Composed, ComposeSuggestRequest
 from copilot.evaluation.suite import ComposeCase
+from copilot.llm.guard import repeats_instructions
 from copilot.runtime import Copilot
 from copilot.text.normalize import match_key
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from copilot.ask.models import NO_RULE, ChatRequest, ChatResponse, ChatTurn
 from copilot.ask.service import AskService, Done, Passages
-from copilot.compose.engine import Token
+from copilot.llm.loop import Token, open_llm
 from copilot.runtime import Copilot
 from tests.conftest import make_settings
 
@@ -18,7 +18,7 @@ def _service(copilot: Copilot, tmp: Path, *replies: str, min_support: float = 0.
     llm = {"llm__mode": "fake", "llm__fake_responses": list(replies)} if replies else {}
     settings = make_settings(tmp, ask__min_support=min_support, **llm)
     return AskService.build(settings, copilot.knowledge.rulebook, copilot.retriever, copilot.embedder,
-                            copilot.check)
+                            copilot.check, open_llm(settings.llm))
 
 
 def _ask(service: AskService, request: ChatRequest = QUESTION) -> ChatResponse:

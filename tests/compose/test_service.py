@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from copilot.compose.engine import Final, Retry, Token
+from copilot.compose.engine import Final, Retry
 from copilot.compose.models import Composed, ComposeSuggestRequest
 from copilot.compose.service import ComposeService
+from copilot.llm.loop import Token, open_llm
 from copilot.runtime import Copilot
 from copilot.settings import Settings
 from tests.conftest import make_settings
@@ -22,7 +23,7 @@ REQUEST = ComposeSuggestRequest(transcript="客户：宽带又断线了，我的
 def _service(copilot: Copilot, tmp: Path, *replies: str, **llm: object) -> ComposeService:
     settings: Settings = make_settings(tmp, llm__mode="fake", llm__fake_responses=list(replies),
                                        **{f"llm__{k}": v for k, v in llm.items()})
-    return ComposeService.build(settings, copilot.knowledge.rulebook, copilot.check)
+    return ComposeService.build(settings, copilot.knowledge.rulebook, copilot.check, open_llm(settings.llm))
 
 
 def _compose(service: ComposeService, copilot: Copilot) -> Composed:
@@ -108,7 +109,7 @@ def test_unknown_llm_mode_lists_the_valid_ones(fake_copilot: Copilot, tmp_path: 
     settings = make_settings(tmp_path)
     settings.llm.mode = "gpt"  # type: ignore[assignment]
     with pytest.raises(BackendUnavailable, match="fake, none, openai"):
-        ComposeService.build(settings, fake_copilot.knowledge.rulebook, fake_copilot.check)
+        open_llm(settings.llm)
 
 
 def test_the_model_may_not_promise_what_an_agent_would_only_be_warned_about(fake_copilot: Copilot,

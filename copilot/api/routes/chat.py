@@ -13,7 +13,7 @@ from copilot.api.errors import ERROR_RESPONSES
 from copilot.api.sse import sse
 from copilot.ask.models import ChatRequest, ChatResponse, ChatTurn
 from copilot.ask.service import AskService, Done, Passages
-from copilot.compose.engine import Token
+from copilot.llm.loop import Token
 from copilot.sessions.chat import history_for, remember
 from copilot.sessions.store import SessionStore
 

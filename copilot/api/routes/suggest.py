@@ -10,8 +10,9 @@ from copilot.api.auth import require
 from copilot.api.deps import CopilotDep, MetricsDep
 from copilot.api.errors import ERROR_RESPONSES
 from copilot.api.sse import sse
-from copilot.compose.engine import Event, Final, Retry, Token
+from copilot.compose.engine import Event, Final, Retry
 from copilot.compose.models import ComposedSuggestResponse, ComposeSuggestRequest
+from copilot.llm.loop import Token
 from copilot.observability.metrics import Metrics
 from copilot.runtime import Copilot
 from copilot.suggest.models import SuggestResponse

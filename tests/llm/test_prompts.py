@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from copilot.compose.prompts import PromptLibrary, load_prompt
 from copilot.compose.service import PROMPTS
 from copilot.errors import ConfigurationInvalid
+from copilot.llm.prompts import PromptLibrary, load_prompt
 from copilot.settings import REPO_ROOT
 
 

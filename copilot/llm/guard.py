@@ -1,8 +1,10 @@
-"""Structural checks on model output beyond the draft checker: does it repeat its own instructions?"""
+"""Checks on model output beyond the draft checker: an empty or over-long reply, its own instructions repeated,
+a remedy offered that its grounding does not mention."""
 
 from __future__ import annotations
 
 from difflib import SequenceMatcher
+from typing import Literal
 
 from copilot.text.normalize import match_key
 
@@ -35,3 +37,18 @@ def unsupported_commitments(reply: str, grounding: str) -> list[str]:
     """Commitment terms in the reply that appear nowhere in the text the reply was grounded in."""
     reply_key, grounding_key = match_key(reply), match_key(grounding)
     return [term for term in COMMITMENT_TERMS if term in reply_key and term not in grounding_key]
+
+
+Screened = Literal["empty", "too_long", "prompt_leak"]
+
+
+def screen(text: str, raw: str, instructions: tuple[str, ...], max_chars: int | None = None) -> Screened | None:
+    """What makes a reply unusable before any checker sees it: nothing in it, over `max_chars` (when given), or
+    its instructions repeated (judged on `raw`, the reply with placeholders still in)."""
+    if not text:
+        return "empty"
+    if max_chars is not None and len(text) > max_chars:
+        return "too_long"
+    if repeats_instructions(raw, instructions):
+        return "prompt_leak"
+    return None
