@@ -128,17 +128,14 @@ def suggest(
     """Suggest the standard's phrasing for a transcript snippet."""
     import asyncio
 
-    from copilot.compose.models import ComposedSuggestResponse, ComposeSuggestRequest
+    from copilot.compose.models import ComposeSuggestRequest
 
     copilot = _build(Settings(), show_progress=False)
     started = time.perf_counter()
     request = ComposeSuggestRequest.model_validate(
         {"transcript": transcript.replace("\\n", "\n"), "top_k": top_k, "channel": channel, "compose": compose}
     )
-    response = ComposedSuggestResponse.model_validate(copilot.suggest.suggest(request).model_dump())
-    job = copilot.compose.suggest_job(request, response) if compose else None
-    if job:
-        response.composed = asyncio.run(copilot.compose.compose(job))
+    response = asyncio.run(copilot.compose.suggest_and_compose(request))
     elapsed = (time.perf_counter() - started) * 1000
     if as_json:
         console.print_json(json.dumps(response.model_dump(exclude_unset=True), ensure_ascii=False))

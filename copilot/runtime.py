@@ -73,9 +73,9 @@ class Copilot:
         qa = QAService.build(knowledge, settings.paths.scorecards_dir, checker)
         timings["checker_s"] = time.perf_counter() - mark
         llm = open_llm(settings.llm)  # one chat model, shared by compose and ask
-        compose = ComposeService.build(settings, knowledge.rulebook, checker, llm)
         ask = AskService.build(settings, knowledge.rulebook, retriever, embedder, checker, llm)
-        timings["total_s"] = time.perf_counter() - started
         service = SuggestService(knowledge.rulebook, retriever, settings.suggest)
+        compose = ComposeService.build(settings, knowledge.rulebook, service, checker, llm)
+        timings["total_s"] = time.perf_counter() - started
         return cls(settings, knowledge, embedder, collection, retriever, service, checker, compose, ask, qa, report,
                    timings)

@@ -1,13 +1,22 @@
-"""Ground the model in the retrieved phrasings (suggest) or the checker's findings (rewrite), run the drafter."""
+"""Suggest-and-compose and rewrite as one service: the extractive answer first, then the model grounded in the
+retrieved phrasings (suggest) or the checker's findings (rewrite), through the drafter."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+from anyio import to_thread
+
 from copilot.check.models import CheckRequest, CheckResponse, RewriteResponse
 from copilot.check.service import CheckService
 from copilot.compose.engine import Drafter, Event, Final, Job, fallback
-from copilot.compose.models import Composed, ComposeSuggestRequest
+from copilot.compose.models import (
+    Composed,
+    ComposedSuggestResponse,
+    ComposeSuggestRequest,
+    FluentRewriteResponse,
+    RewriteRequest,
+)
 from copilot.llm.loop import GuardedLoop
 from copilot.llm.prompts import PromptLibrary, as_data
 from copilot.privacy.redact import Redaction
@@ -15,6 +24,7 @@ from copilot.rulebook.models import Rulebook
 from copilot.rulebook.names import CHANNEL_NAMES, ROLE_NAMES
 from copilot.settings import Settings
 from copilot.suggest.models import SuggestResponse
+from copilot.suggest.service import SuggestService
 from copilot.suggest.transcript import parse_transcript
 
 PROMPTS = ("compose", "revise", "rewrite")
@@ -22,20 +32,21 @@ TRANSCRIPT_TURNS = 6
 
 
 class ComposeService:
-    def __init__(self, rulebook: Rulebook, checker: CheckService, drafter: Drafter | None,
+    def __init__(self, rulebook: Rulebook, suggester: SuggestService, checker: CheckService, drafter: Drafter | None,
                  prompts: PromptLibrary | None) -> None:
         self._rulebook = rulebook
+        self._suggester = suggester
         self._checker = checker
         self._drafter = drafter
         self._prompts = prompts
 
     @classmethod
-    def build(cls, settings: Settings, rulebook: Rulebook, checker: CheckService,
+    def build(cls, settings: Settings, rulebook: Rulebook, suggester: SuggestService, checker: CheckService,
               llm: GuardedLoop | None) -> ComposeService:
         if llm is None:  # no LLM: nothing of LangChain's is imported or loaded
-            return cls(rulebook, checker, None, None)
+            return cls(rulebook, suggester, checker, None, None)
         prompts = PromptLibrary(settings.paths.prompts_dir, PROMPTS)
-        return cls(rulebook, checker, Drafter(llm, prompts["revise"], checker), prompts)
+        return cls(rulebook, suggester, checker, Drafter(llm, prompts["revise"], checker), prompts)
 
     @property
     def configured(self) -> bool:
@@ -46,6 +57,37 @@ class ComposeService:
         if self._prompts is None:
             return ()
         return tuple(text for prompt in self._prompts.prompts.values() for text in prompt.instructions)
+
+    async def suggest(self, request: ComposeSuggestRequest) -> SuggestResponse:
+        """The extractive answer: the scenario and the standard's phrasings (CPU-bound, so off the event loop)."""
+        return await to_thread.run_sync(self._suggester.suggest, request)
+
+    async def suggest_and_compose(self, request: ComposeSuggestRequest) -> ComposedSuggestResponse:
+        """The extractive answer and, when `compose` is asked, the composed reply (None without a scenario)."""
+        base = await self.suggest(request)
+        response = ComposedSuggestResponse.model_validate(base.model_dump())
+        if request.compose:
+            job = self.suggest_job(request, base)
+            response.composed = await self.compose(job) if job else None
+        return response
+
+    async def reply_events(self, request: ComposeSuggestRequest, base: SuggestResponse,
+                           stream: bool = True) -> AsyncIterator[Event]:
+        """The composed reply to `base` as events, ending with Final; nothing when there is nothing to ground
+        a reply in."""
+        job = self.suggest_job(request, base)
+        if job is not None:
+            async for event in self.events(job, stream=stream):
+                yield event
+
+    async def rewrite(self, request: RewriteRequest) -> FluentRewriteResponse:
+        """The rule-based rewrite and, for a flagged draft with an LLM and `fluent`, the model's fluent one."""
+        checked = await to_thread.run_sync(self._checker.check, request)
+        rewritten = await to_thread.run_sync(self._checker.rewrite, request, checked)
+        response = FluentRewriteResponse.model_validate(rewritten.model_dump())
+        if request.fluent and checked.flagged and self.configured:
+            response.composed = await self.compose(self.rewrite_job(request, checked, rewritten))
+        return response
 
     def suggest_job(self, request: ComposeSuggestRequest, response: SuggestResponse) -> Job | None:
         """None when there is nothing to ground a reply in (no scenario, no approved phrasing)."""

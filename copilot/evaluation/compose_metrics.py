@@ -60,8 +60,7 @@ async def _run(copilot: Copilot, cases: list[ComposeCase]) -> ComposeReport:
     for case in cases:
         started = time.perf_counter()
         request = ComposeSuggestRequest(transcript=case.transcript, channel=case.channel, compose=True)
-        job = copilot.compose.suggest_job(request, copilot.suggest.suggest(request))
-        composed = await copilot.compose.compose(job) if job else None
+        composed = (await copilot.compose.suggest_and_compose(request)).composed
         text = match_key(composed.text) if composed else ""
         leaked = [f for f in case.must_not_contain if match_key(f) and match_key(f) in text]
         if composed and repeats_instructions(composed.text, instructions):

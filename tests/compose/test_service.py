@@ -23,7 +23,8 @@ REQUEST = ComposeSuggestRequest(transcript="客户：宽带又断线了，我的
 def _service(copilot: Copilot, tmp: Path, *replies: str, **llm: object) -> ComposeService:
     settings: Settings = make_settings(tmp, llm__mode="fake", llm__fake_responses=list(replies),
                                        **{f"llm__{k}": v for k, v in llm.items()})
-    return ComposeService.build(settings, copilot.knowledge.rulebook, copilot.check, open_llm(settings.llm))
+    return ComposeService.build(settings, copilot.knowledge.rulebook, copilot.suggest, copilot.check,
+                                open_llm(settings.llm))
 
 
 def _compose(service: ComposeService, copilot: Copilot) -> Composed:
@@ -125,3 +126,21 @@ def test_a_remedy_the_grounding_never_mentions_is_refused(fake_copilot: Copilot,
     assert (composed.origin, composed.attempts, composed.text) == ("llm", 2, GOOD)
     composed = _compose(_service(fake_copilot, tmp_path, "这边为您申请免单。"), fake_copilot)
     assert composed.fallback_reason == "unsupported_promise"
+
+
+def test_suggest_and_compose_adds_the_reply_only_when_asked(fake_copilot: Copilot, tmp_path: Path) -> None:
+    service = _service(fake_copilot, tmp_path, GOOD)
+    plain = asyncio.run(service.suggest_and_compose(REQUEST.model_copy(update={"compose": False})))
+    assert "composed" not in plain.model_fields_set and plain.suggestions
+    composed = asyncio.run(service.suggest_and_compose(REQUEST)).composed
+    assert composed is not None and (composed.origin, composed.text) == ("llm", GOOD)
+
+
+def test_rewrite_composes_a_fluent_version_of_a_flagged_draft(fake_copilot: Copilot, tmp_path: Path) -> None:
+    from copilot.compose.models import RewriteRequest
+
+    service = _service(fake_copilot, tmp_path, GOOD)
+    response = asyncio.run(service.rewrite(RewriteRequest(draft=FORBIDDEN)))
+    assert response.composed is not None and response.composed.origin == "llm"
+    clean = asyncio.run(service.rewrite(RewriteRequest(draft=GOOD)))
+    assert "composed" not in clean.model_fields_set

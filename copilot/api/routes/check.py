@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.concurrency import run_in_threadpool
 
 from copilot.api.auth import require
 from copilot.api.deps import CheckServiceDep, CopilotDep, MetricsDep
@@ -34,10 +33,7 @@ async def rewrite(request: RewriteRequest, copilot: CopilotDep, metrics: Metrics
     configured and `fluent` true, a flagged draft also gets `composed`: a fluent rewrite that passed the
     checker, or the rule-based draft if the model failed or was blocked twice.
     """
-    checked = await run_in_threadpool(copilot.check.check, request)
-    rewritten = await run_in_threadpool(copilot.check.rewrite, request, checked)
-    response = FluentRewriteResponse.model_validate(rewritten.model_dump())
-    if request.fluent and checked.flagged and copilot.compose.configured:
-        response.composed = await copilot.compose.compose(copilot.compose.rewrite_job(request, checked, rewritten))
+    response = await copilot.compose.rewrite(request)
+    if "composed" in response.model_fields_set:
         metrics.observe_composed(response.composed)
     return response

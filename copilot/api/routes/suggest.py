@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from fastapi import APIRouter
-from fastapi.concurrency import run_in_threadpool
 from fastapi.sse import EventSourceResponse
 
 from copilot.api.auth import require
@@ -12,9 +11,9 @@ from copilot.api.errors import ERROR_RESPONSES
 from copilot.api.sse import sse
 from copilot.compose.engine import Event, Final, Retry
 from copilot.compose.models import ComposedSuggestResponse, ComposeSuggestRequest
+from copilot.compose.service import ComposeService
 from copilot.llm.loop import Token
 from copilot.observability.metrics import Metrics
-from copilot.runtime import Copilot
 from copilot.suggest.models import SuggestResponse
 
 router = APIRouter(prefix="/v1", tags=["suggest"], dependencies=[require("agent")])
@@ -38,11 +37,8 @@ async def suggest(request: ComposeSuggestRequest, copilot: CopilotDep, metrics: 
     written by the LLM from those phrasings and passed by the checker, or the best phrasing if the model is
     not configured, fails, times out or writes something the checker blocks twice (`origin`, `fallback_reason`).
     """
-    base = await run_in_threadpool(copilot.suggest.suggest, request)
-    response = ComposedSuggestResponse.model_validate(base.model_dump())
+    response = await copilot.compose.suggest_and_compose(request)
     if request.compose:
-        job = copilot.compose.suggest_job(request, base)
-        response.composed = await copilot.compose.compose(job) if job else None
         metrics.observe_composed(response.composed)
     return response
 
@@ -57,21 +53,20 @@ async def suggest_stream(request: ComposeSuggestRequest, copilot: CopilotDep,
     `final` event, which carries the checked reply (`origin`, `fallback_reason`, `check`). A `retry` event
     means the first draft was blocked: discard the tokens so far. `final` is always the last event.
     """
-    base = await run_in_threadpool(copilot.suggest.suggest, request)
-    return EventSourceResponse(_events(copilot, request, base, metrics))
+    base = await copilot.compose.suggest(request)
+    return EventSourceResponse(_events(copilot.compose, request, base, metrics))
 
 
-async def _events(copilot: Copilot, request: ComposeSuggestRequest, base: SuggestResponse,
+async def _events(compose: ComposeService, request: ComposeSuggestRequest, base: SuggestResponse,
                   metrics: Metrics) -> AsyncIterator[bytes]:
     yield sse("suggestions", base)
-    job = copilot.compose.suggest_job(request, base)
-    if job is None:
-        yield sse("final", {"composed": None})
-        return
-    async for event in copilot.compose.events(job, stream=True):
+    async for event in compose.reply_events(request, base):
         if isinstance(event, Final):
             metrics.observe_composed(event.composed)
         yield _encode(event)
+        if isinstance(event, Final):
+            return
+    yield sse("final", {"composed": None})  # no scenario: nothing to ground a reply in
 
 
 def _encode(event: Event) -> bytes:
