@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from copilot.check.models import CheckResponse
+from copilot.citations import AskCitation as AskCitation  # re-exported
 
 NO_RULE = "规范中没有相关规定"
 AskOrigin = Literal["passages", "llm"]
@@ -29,20 +30,6 @@ class ChatRequest(BaseModel):
         description="Keep the chat history server-side under this id (bounded; expires with the session).",
     )
     top_k: int = Field(default=3, ge=1, le=8, description="How many passages to cite.")
-
-
-class AskCitation(BaseModel):
-    number: int = Field(description="The number an answer cites it by, from 1.")
-    document: str
-    document_title: str
-    section: str
-    quote: str = Field(description="The passage, exactly as it stands in the cleaned source.")
-    start: int = Field(description="Offset of the passage in the document.")
-    end: int
-    highlight_start: int = Field(description="The answering sentence, as offsets into `quote` (end exclusive).")
-    highlight_end: int
-    sentence: str = Field(description="quote[highlight_start:highlight_end].")
-    score: float = Field(description="How well the sentence answers the question (higher is better).")
 
 
 class RuleEntry(BaseModel):

@@ -111,12 +111,8 @@ class PassageFinder:
 
 
 def _citation(number: int, doc: IndexDocument, sentence: Sentence, score: float) -> AskCitation:
-    meta = doc.metadata
-    return AskCitation(
-        number=number, document=str(meta["document"]), document_title=str(meta.get("title", meta["document"])),
-        section=str(meta["section"]), quote=doc.text, start=int(meta["start"]), end=int(meta["end"]),
-        highlight_start=sentence.start, highlight_end=sentence.end, sentence=sentence.text, score=score,
-    )
+    return AskCitation.of_passage(doc.text, doc.metadata, number=number, highlight_start=sentence.start,
+                                  highlight_end=sentence.end, sentence=sentence.text, score=score)
 
 
 def _rule(rulebook: Rulebook, scenario_id: str) -> RuleEntry:

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from copilot.citations import RuleCitation as RuleCitation  # re-exported
 from copilot.rulebook.models import Channel, Severity
 
 Position = Literal["opening", "middle", "closing"]
@@ -18,13 +19,6 @@ class CheckRequest(BaseModel):
     position: Position | None = Field(
         default=None, description="Where the draft stands in the conversation: opening, middle or closing."
     )
-
-
-class RuleCitation(BaseModel):
-    document: str
-    document_title: str
-    section: str
-    quote: str
 
 
 class Violation(BaseModel):

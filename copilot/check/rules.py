@@ -162,5 +162,4 @@ def _known(scenario_id: str, known: set[str], path: Path) -> None:
 
 
 def _rule_citation(citation: Citation) -> RuleCitation:
-    return RuleCitation(document=citation.document, document_title=citation.document_title,
-                        section=citation.section, quote=citation.quote)
+    return RuleCitation.of(citation)

@@ -187,5 +187,4 @@ def _scored(file: str, card: ScorecardFile, item: Item, knowledge: Knowledge) ->
         except KeyError:
             raise KnowledgeInvalid(f"{file}: item {item.id}: unknown coaching scenario {item.coaching!r}",
                                    {"file": file, "item": item.id}) from None
-    return ScoredItem(item, RuleCitation(document=citation.document, document_title=citation.document_title,
-                                         section=citation.section, quote=citation.quote), coaching)
+    return ScoredItem(item, RuleCitation.of(citation), coaching)

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from copilot.citations import Citation as Citation  # re-exported: the rulebook cites its sources
+
 Channel = Literal["voice", "chat", "outbound"]
 Severity = Literal["block", "warn"]
 
@@ -26,17 +28,6 @@ class Category(StrEnum):
     COLLOQUIAL = "colloquial"  # 口语化、俚语方言
     IMPROPER_ADDRESS = "improper_address"  # 喂、嘿
     UNAUTHORISED_PROMISE = "unauthorised_promise"  # 越权承诺
-
-
-class Citation(BaseModel):
-    """Where a quote stands in a cleaned source document (code-point offsets, end exclusive)."""
-
-    document: str = Field(description="Document id (file stem in knowledge/sources).")
-    document_title: str
-    section: str
-    quote: str = Field(description="The cited text exactly as it stands in the cleaned source.")
-    start: int
-    end: int
 
 
 class _Quoted(BaseModel):

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from copilot.citations import SuggestionCitation as SuggestionCitation  # re-exported
 from copilot.rulebook.models import Channel
 from copilot.suggest.transcript import Turn
 
@@ -16,15 +17,6 @@ class SuggestRequest(BaseModel):
     )
     top_k: int = Field(default=3, ge=1, le=10, description="How many suggestions to return.")
     channel: Channel | None = Field(default=None, description="Only scenarios for this channel.")
-
-
-class SuggestionCitation(BaseModel):
-    document: str
-    document_title: str
-    section: str
-    quote: str
-    start: int
-    end: int
 
 
 class Suggestion(BaseModel):

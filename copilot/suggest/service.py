@@ -93,7 +93,7 @@ class SuggestService:
                 out.append(Suggestion(
                     text=phrasing.text, kind="approved", scenario_id=entry.scenario.id,
                     score=round(score, 4), authored=phrasing.authored,
-                    citation=SuggestionCitation(**phrasing.citation.model_dump()),
+                    citation=SuggestionCitation.of(phrasing.citation),
                 ))
         return sorted(out, key=lambda s: -s.score)
 
@@ -106,11 +106,7 @@ class SuggestService:
             out.append(Suggestion(
                 text=hit.document.text, kind="passage", scenario_id=scenario.id,
                 score=round(hit.score * self._settings.passage_factor, 4),
-                citation=SuggestionCitation(
-                    document=str(meta["document"]), document_title=str(meta.get("title", meta["document"])),
-                    section=str(meta["section"]), quote=hit.document.text,
-                    start=int(meta["start"]), end=int(meta["end"]),
-                ),
+                citation=SuggestionCitation.of_passage(hit.document.text, meta),
             ))
         return out
 
