@@ -23,6 +23,7 @@ def _register_subcommands() -> None:
     from copilot.bench.cli import bench_app
     from copilot.cli_admin import keys_app, knowledge_app
     from copilot.cli_qa import qa_app
+    from copilot.cli_train import feedback_app, train_app
     from copilot.evaluation.cli import eval_app
 
     app.add_typer(eval_app, name="eval")
@@ -30,6 +31,8 @@ def _register_subcommands() -> None:
     app.add_typer(qa_app, name="qa")
     app.add_typer(knowledge_app, name="knowledge")
     app.add_typer(keys_app, name="keys")
+    app.add_typer(train_app, name="train")
+    app.add_typer(feedback_app, name="feedback")
 
 
 _register_subcommands()

@@ -20,6 +20,7 @@ from copilot.retrieve.rerank import create_reranker
 from copilot.retrieve.retriever import HybridRetriever
 from copilot.settings import Settings, apply_process_environment
 from copilot.suggest.service import SuggestService
+from copilot.train.build import checker_model
 
 Progress = Callable[[str, int, int], None]  # (stage, advance, total)
 
@@ -69,7 +70,8 @@ class Copilot:
         timings["bm25_s"] = time.perf_counter() - mark
         mark = time.perf_counter()
         rules = load_rules(knowledge, settings.paths.checker_path)
-        checker = CheckService(rules, embedder, settings.check)
+        model = checker_model(settings, embedder) if "semantic" in settings.check.detectors else None
+        checker = CheckService(rules, model, settings.check)
         qa = QAService.build(knowledge, settings.paths.scorecards_dir, checker)
         timings["checker_s"] = time.perf_counter() - mark
         llm = open_llm(settings.llm)  # one chat model, shared by compose and ask

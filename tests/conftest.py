@@ -9,7 +9,6 @@ import pytest
 
 from copilot.check.rules import load_rules
 from copilot.check.service import CheckService
-from copilot.embedding.fake import FakeEmbedder
 from copilot.knowledge import Knowledge, load_knowledge
 from copilot.qa.service import QAService
 from copilot.runtime import Copilot
@@ -67,4 +66,4 @@ def qa_service(knowledge: Knowledge) -> QAService:
     do not depend on an embedding model."""
     settings = Settings().check.model_copy(update={"detectors": ["lexicon", "pattern", "style"]})
     rules = load_rules(knowledge, PathSettings().checker_path)
-    return QAService.build(knowledge, PathSettings().scorecards_dir, CheckService(rules, FakeEmbedder(), settings))
+    return QAService.build(knowledge, PathSettings().scorecards_dir, CheckService(rules, None, settings))

@@ -15,7 +15,7 @@ from anyio import to_thread
 
 from copilot.ask.models import NO_RULE, AskCitation, AskFallback, ChatTurn
 from copilot.check.models import CheckRequest, CheckResponse
-from copilot.check.service import CheckService
+from copilot.check.service import CheckService, forbidden_findings
 from copilot.llm.guard import screen
 from copilot.llm.loop import Done, GuardedLoop, Token
 from copilot.llm.prompts import Prompt, as_data
@@ -93,7 +93,7 @@ class Answerer:
         if not cited:
             return Answered(text, fallback="uncited")
         check = await self._check_quotes(text)
-        if check is not None and check.flagged:
+        if check is not None and forbidden_findings(check):
             return Answered(text, cited=cited, check=check, fallback="blocked")
         return Answered(text, cited=cited, check=check)
 
@@ -102,6 +102,6 @@ class Answerer:
                   if not any(word in text[max(0, match.start() - NEGATION_WINDOW): match.start()] for word in NEGATED)]
         if not quotes:
             return None
-        request = CheckRequest(draft="\n".join(quotes)[: self._checker.settings.max_draft_chars])
+        request = CheckRequest(draft="\n".join(quotes)[: self._checker.settings.max_draft_chars], author="model")
         return await to_thread.run_sync(self._checker.check, request)  # CPU-bound: keep the event loop free
 

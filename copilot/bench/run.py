@@ -32,7 +32,7 @@ class BenchOptions(BaseModel):
     requests: int = 300  # per endpoint, one client
     concurrent_requests: int = 400  # per endpoint and concurrency level
     concurrency: list[int] = [4, 16]
-    draft_lengths: list[int] = [10, 100, 1000, 10000]
+    draft_lengths: list[int] = [10, 20, 100, 1000, 10000]
     drafts_per_length: int = 20
     growth_factors: list[int] = [1, 10, 100]
     lexicon_chars: int = 5_000_000
@@ -40,7 +40,7 @@ class BenchOptions(BaseModel):
     @classmethod
     def quick(cls) -> BenchOptions:
         """Proves the command works end to end in a couple of minutes; its numbers are not for publishing."""
-        return cls(short=True, requests=30, concurrent_requests=48, draft_lengths=[10, 100, 1000],
+        return cls(short=True, requests=30, concurrent_requests=48, draft_lengths=[10, 20, 100, 1000],
                    drafts_per_length=5, growth_factors=[1, 3], lexicon_chars=300_000)
 
 

@@ -17,6 +17,7 @@ class Draft:
     channel: str | None = None
     position: str | None = None
     allow: Any = None  # Aho-Corasick automaton of compliant wording that contains forbidden terms
+    author: str = "agent"  # "model": text an LLM wrote, held to the stricter bar
 
     @cached_property
     def allowed(self) -> list[tuple[int, int]]:

@@ -11,6 +11,7 @@ from copilot.rulebook.models import Channel, Severity
 
 Position = Literal["opening", "middle", "closing"]
 Detector = Literal["lexicon", "pattern", "semantic", "style"]
+Author = Literal["agent", "model"]
 
 
 class CheckRequest(BaseModel):
@@ -18,6 +19,11 @@ class CheckRequest(BaseModel):
     channel: Channel | None = Field(default=None, description="voice, chat or outbound (return visits).")
     position: Position | None = Field(
         default=None, description="Where the draft stands in the conversation: opening, middle or closing."
+    )
+    author: Author = Field(
+        default="agent",
+        description="Who wrote the text: an agent (only confident findings block) or a model (every finding of a "
+        "forbidden category blocks; the product checks composed replies, rewrites and answers this way).",
     )
 
 
@@ -40,6 +46,9 @@ class CheckResponse(BaseModel):
 
 
 class Change(BaseModel):
+    """One replacement. Offsets are into the text it was made to: the draft, or for a change of a later round
+    (a finding the earlier replacements left beside them), the draft after the earlier rounds."""
+
     start: int
     end: int
     before: str
@@ -48,7 +57,7 @@ class Change(BaseModel):
 
 
 class RewriteResponse(BaseModel):
-    draft: str = Field(description="The draft with each blocking span replaced by the standard's wording.")
+    draft: str = Field(description="The draft with every finding's clause replaced by the standard's wording.")
     changes: list[Change]
     needs_human: list[Violation] = Field(description="Blocking violations with no alternative to apply.")
     flagged: bool = Field(description="Whether the rewritten draft still has blocking violations.")

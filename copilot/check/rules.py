@@ -67,6 +67,10 @@ class StyleList(_Cited):
     endings: list[str] = Field(default_factory=list)
 
 
+class Replacements(_Cited):
+    words: dict[str, str] = Field(description="Word → the standard's word (empty: drop it).")
+
+
 class CheckerData(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -75,6 +79,7 @@ class CheckerData(BaseModel):
     allow: list[AllowEntry] = Field(default_factory=list)
     compliant: list[CompliantEntry] = Field(default_factory=list)
     style: dict[str, StyleList] = Field(default_factory=dict)
+    replacements: list[Replacements] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,7 @@ class RuleSet:
     allowed: list[str]  # approved phrasings and allow entries
     compliant: list[str]  # approved phrasings and compliant exemplars (semantic counter-examples)
     style: dict[str, tuple[StyleList, Rule]]
+    replacements: dict[str, str]  # wording findings: the word to say instead
 
 
 def load_rules(knowledge: Knowledge, path: Path) -> RuleSet:
@@ -146,7 +152,11 @@ def load_rules(knowledge: Knowledge, path: Path) -> RuleSet:
         for name, entry in data.style.items()
     }
     compliant = approved + [c.text for c in data.compliant]
-    return RuleSet(forbidden, patterns, approved + [a.text for a in data.allow], compliant, style)
+    replacements: dict[str, str] = {}
+    for table in data.replacements:
+        cited(table, "replacements")
+        replacements.update(table.words)
+    return RuleSet(forbidden, patterns, approved + [a.text for a in data.allow], compliant, style, replacements)
 
 
 def _read(path: Path) -> CheckerData:

@@ -6,6 +6,7 @@ from typing import Protocol
 
 from copilot.check.draft import Draft
 from copilot.check.lexicon import LexiconDetector
+from copilot.check.model import ComplianceModel
 from copilot.check.models import (
     Change,
     CheckRequest,
@@ -14,12 +15,15 @@ from copilot.check.models import (
     Violation,
 )
 from copilot.check.patterns import PatternDetector
+from copilot.check.rewrite import apply_alternatives
 from copilot.check.rules import RuleSet
 from copilot.check.semantic import SemanticDetector
 from copilot.check.style import StyleDetector
-from copilot.embedding.base import Embedder
 from copilot.errors import PayloadTooLarge
+from copilot.rulebook.models import Category
 from copilot.settings import CheckSettings
+
+REWRITE_ROUNDS = 3
 
 
 class DraftDetector(Protocol):
@@ -27,7 +31,7 @@ class DraftDetector(Protocol):
 
 
 class CheckService:
-    def __init__(self, rules: RuleSet, embedder: Embedder, settings: CheckSettings) -> None:
+    def __init__(self, rules: RuleSet, model: ComplianceModel | None, settings: CheckSettings) -> None:
         self.settings = settings
         self.rules = rules
         self.lexicon = LexiconDetector(rules)
@@ -36,8 +40,8 @@ class CheckService:
             "pattern": PatternDetector(rules),
             "style": StyleDetector(rules),
         }
-        if "semantic" in settings.detectors:
-            detectors["semantic"] = SemanticDetector(rules, embedder, settings)
+        if "semantic" in settings.detectors and model is not None:
+            detectors["semantic"] = SemanticDetector(rules, model, settings)
         # precedence: exact evidence (lexicon, pattern) before inference (semantic) before advice (style)
         order = ("lexicon", "pattern", "semantic", "style")
         self.detectors = [(name, detectors[name]) for name in order if name in settings.detectors]
@@ -54,31 +58,45 @@ class CheckService:
                 f"draft has {len(request.draft)} characters; the limit is {self.settings.max_draft_chars}",
                 {"limit": self.settings.max_draft_chars, "field": "draft"},
             )
-        draft = Draft(request.draft, request.channel, request.position, self.lexicon.allowed)
+        draft = Draft(request.draft, request.channel, request.position, self.lexicon.allowed, request.author)
         found: list[Violation] = []
         for name, detector in self.detectors:
             if detectors is None or name in detectors:
                 found.extend(detector.detect(draft))
         return found
 
-    def rewrite(self, request: CheckRequest, result: CheckResponse | None = None) -> RewriteResponse:
-        """Replace each blocking span with the standard's alternative; list what a human must still fix.
+    def rewrite(self, request: CheckRequest, result: CheckResponse | None = None,
+                targets: list[tuple[int, int]] | None = None) -> RewriteResponse:
+        """Apply the standard's alternative to every finding (or to those overlapping `targets`), clause by
+        clause, so the result reads as one reply; list the blocking findings no alternative exists for.
 
-        `result` is this draft's check when the caller already has it."""
+        A replaced clause can leave a finding beside it (喂，你说吧 → the greeting, then 您说吧): without
+        targets, the rewritten draft is checked and fixed again, up to REWRITE_ROUNDS times. `result` is this
+        draft's check when the caller already has it."""
         result = result or self.check(request)
-        text, changes, needs_human = request.draft, [], []
-        for violation in sorted(result.violations, key=lambda v: -v.start):
-            if violation.severity != "block":
-                continue
-            if violation.alternative is None:
-                needs_human.append(violation)
-                continue
-            text = text[: violation.start] + violation.alternative + text[violation.end :]
-            changes.append(Change(start=violation.start, end=violation.end, before=violation.text,
-                                  after=violation.alternative, rule_id=violation.rule_id))
-        changes.reverse()
-        flagged = self.check(CheckRequest(draft=text, channel=request.channel, position=request.position)).flagged
-        return RewriteResponse(draft=text, changes=changes, needs_human=needs_human[::-1], flagged=flagged)
+        text, changes, needs_human = request.draft, list[Change](), list[Violation]()
+        for _ in range(REWRITE_ROUNDS):
+            chosen = [v for v in result.violations if v.end > v.start
+                      and (targets is None or any(v.start < e and s < v.end for s, e in targets))]
+            fixed_text, fixed = apply_alternatives(text, chosen, self.rules.replacements)
+            applied = {c.rule_id for c in fixed}
+            needs_human = [v for v in chosen if v.severity == "block" and v.rule_id not in applied]
+            if not fixed or not fixed_text:
+                break
+            text, changes = fixed_text, changes + fixed
+            result = self.check(request.model_copy(update={"draft": text}))
+            if targets is not None or not result.violations:
+                break
+        return RewriteResponse(draft=text, changes=changes, needs_human=needs_human, flagged=result.flagged)
+
+
+FORBIDDEN_CATEGORIES = frozenset(c.value for c in Category)
+
+
+def forbidden_findings(response: CheckResponse) -> list[Violation]:
+    """Every finding of a forbidden category, warnings included: what rejects model-written text (checked with
+    `author="model"`). Missing greetings and closings are advice to agents, not faults of a reply."""
+    return [v for v in response.violations if v.category in FORBIDDEN_CATEGORIES]
 
 
 def merge(found: list[Violation]) -> list[Violation]:

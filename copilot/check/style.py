@@ -27,6 +27,7 @@ class _Style:
 
 class StyleDetector:
     def __init__(self, rules: RuleSet) -> None:
+        self._replacements = {collapsed_key(k): v for k, v in rules.replacements.items()}
         categories = {**WORD_LISTS, "rhetorical": Category.RHETORICAL,
                       "greeting": "missing_greeting", "closing": "missing_closing"}
         self._styles: dict[str, _Style] = {}
@@ -59,7 +60,8 @@ class StyleDetector:
                 if any(taken[start:end]) or inside_any(start, end, draft.allowed):
                     continue
                 taken[start:end] = [True] * (end - start)
-                out.append(draft.violation_at_norm(start, end, style.rule, "style"))
+                found = draft.violation_at_norm(start, end, style.rule, "style")
+                out.append(found.model_copy(update={"alternative": self._replacements.get(word)}))
         return out
 
     def _rhetorical(self, draft: Draft) -> list[Violation]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from anyio import to_thread
 
 from copilot.check.models import CheckRequest, CheckResponse, Position, Violation
-from copilot.check.service import CheckService
+from copilot.check.service import CheckService, forbidden_findings
 from copilot.compose.models import Composed, FallbackReason, RetryNotice
 from copilot.llm.guard import screen, unsupported_commitments
 from copilot.llm.loop import GuardedLoop, Token
@@ -92,8 +92,8 @@ class Drafter:
         if screened := screen(text, raw, job.instructions, self._checker.settings.max_draft_chars):
             return _Verdict(text, reason=screened)
         check = await check_text(self._checker, text, job)
-        # The model is held to a stricter bar than an agent: its promises fail even where an agent's only warn.
-        failing = [v for v in check.violations if v.severity == "block" or v.category == "unauthorised_promise"]
+        # The model is held to a stricter bar than an agent: any finding of a forbidden category fails it.
+        failing = forbidden_findings(check)
         if failing:
             problems = [f"“{job.redaction.redact(v.text)}”：{v.reason}"
                         + (f"，规范用语：“{v.alternative}”" if v.alternative else "") for v in failing]
@@ -110,7 +110,7 @@ class Drafter:
 
 
 async def check_text(checker: CheckService, text: str, job: Job) -> CheckResponse:
-    request = CheckRequest(draft=text or " ", channel=job.channel, position=job.position)
+    request = CheckRequest(draft=text or " ", channel=job.channel, position=job.position, author="model")
     return await to_thread.run_sync(checker.check, request)  # CPU-bound: keep the event loop free
 
 

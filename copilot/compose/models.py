@@ -48,6 +48,11 @@ class RewriteRequest(CheckRequest):
     fluent: bool = Field(
         default=True, description="With an LLM configured, also return a fluent rewrite of a flagged draft."
     )
+    targets: list[tuple[int, int]] | None = Field(
+        default=None, max_length=50,
+        description="Only fix the findings overlapping these [start, end) spans (the sidebar's 替换 on one "
+        "finding); by default every finding with an alternative is fixed.",
+    )
 
 
 class FluentRewriteResponse(RewriteResponse):

@@ -83,7 +83,7 @@ class ComposeService:
     async def rewrite(self, request: RewriteRequest) -> FluentRewriteResponse:
         """The rule-based rewrite and, for a flagged draft with an LLM and `fluent`, the model's fluent one."""
         checked = await to_thread.run_sync(self._checker.check, request)
-        rewritten = await to_thread.run_sync(self._checker.rewrite, request, checked)
+        rewritten = await to_thread.run_sync(self._checker.rewrite, request, checked, request.targets)
         response = FluentRewriteResponse.model_validate(rewritten.model_dump())
         if request.fluent and checked.flagged and self.configured:
             response.composed = await self.compose(self.rewrite_job(request, checked, rewritten))

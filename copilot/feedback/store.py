@@ -12,7 +12,8 @@ from collections import Counter, defaultdict
 from contextlib import closing
 from pathlib import Path
 
-from copilot.feedback.models import ACTIONS, FeedbackEvent, FeedbackStats, ScenarioFeedback
+from copilot.feedback.models import ACTIONS, FalseAlarm, FeedbackEvent, FeedbackStats, ScenarioFeedback
+from copilot.privacy.redact import mask
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback (
@@ -27,6 +28,14 @@ CREATE TABLE IF NOT EXISTS feedback (
     session_id TEXT
 );
 CREATE INDEX IF NOT EXISTS feedback_scenario ON feedback (scenario_id, action);
+CREATE TABLE IF NOT EXISTS false_alarm (
+    feedback_id INTEGER PRIMARY KEY REFERENCES feedback (id),
+    draft TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    category TEXT,
+    channel TEXT
+);
 """
 
 
@@ -43,11 +52,24 @@ class FeedbackStore:
 
     def add(self, events: list[FeedbackEvent], principal: str) -> int:
         now = time.time()
-        rows = [(now, principal, e.action, e.scenario_id, e.kind, e.rule_id, e.rank, e.session_id) for e in events]
         with closing(self._connect()) as db, db:
-            db.executemany("INSERT INTO feedback (at, principal, action, scenario_id, kind, rule_id, rank, "
-                           "session_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        return len(rows)
+            for e in events:
+                row = db.execute("INSERT INTO feedback (at, principal, action, scenario_id, kind, rule_id, rank, "
+                                 "session_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                 (now, principal, e.action, e.scenario_id, e.kind, e.rule_id, e.rank, e.session_id))
+                if e.action == "false_alarm" and e.draft is not None:
+                    db.execute('INSERT INTO false_alarm (feedback_id, draft, start, "end", category, channel) '
+                               "VALUES (?, ?, ?, ?, ?, ?)",
+                               (row.lastrowid, mask(e.draft), e.start, e.end, e.category, e.channel))
+        return len(events)
+
+    def false_alarms(self) -> list[FalseAlarm]:
+        """Every false alarm reported, oldest first."""
+        with closing(self._connect()) as db:
+            rows = db.execute('SELECT f.at, a.draft, a.start, a."end", a.category, f.rule_id, a.channel '
+                              "FROM false_alarm a JOIN feedback f ON f.id = a.feedback_id ORDER BY f.id").fetchall()
+        return [FalseAlarm(at=r[0], draft=r[1], start=r[2], end=r[3], category=r[4], rule_id=r[5], channel=r[6])
+                for r in rows]
 
     def stats(self) -> FeedbackStats:
         with closing(self._connect()) as db:

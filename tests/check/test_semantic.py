@@ -1,25 +1,106 @@
+"""The meaning detector's logic, on a scripted model: who wrote the text sets the bar."""
+
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
 from copilot.check.draft import Draft
-from copilot.check.semantic import exemplar_pieces, windows
-from copilot.runtime import Copilot
+from copilot.check.rules import RuleSet
+from copilot.check.semantic import SemanticDetector
+from copilot.embedding.base import Vectors
+from copilot.knowledge import Knowledge
+from copilot.settings import CheckSettings, PathSettings
+from copilot.text.clauses import windows
+from copilot.train.corpus import LABELS
+
+
+class ScriptedModel:
+    """Says each listed clause is (label, confidence); everything else is compliant."""
+
+    def __init__(self, verdicts: dict[str, tuple[str, float]]) -> None:
+        self.labels = list(LABELS)
+        self.verdicts = verdicts
+        self.calls = 0
+
+    def predict(self, texts: Sequence[str]) -> tuple[Vectors, Vectors]:
+        self.calls += 1
+        rows = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
+        for i, text in enumerate(texts):
+            label, confidence = self.verdicts.get(text, ("compliant", 0.0))
+            rows[i, 0] = 1 - confidence
+            if label != "compliant":
+                rows[i, self.labels.index(label)] = confidence
+        vectors = np.ones((len(texts), 4), dtype=np.float32) / 2
+        return rows, vectors
+
+
+@pytest.fixture(scope="module")
+def rules(knowledge: Knowledge) -> RuleSet:
+    from copilot.check.rules import load_rules
+
+    return load_rules(knowledge, PathSettings().checker_path)
+
+
+def detect(rules: RuleSet, verdicts: dict[str, tuple[str, float]], text: str, author: str = "agent",
+           channel: str | None = None) -> list[tuple[str, str, str]]:
+    detector = SemanticDetector(rules, ScriptedModel(verdicts), CheckSettings())
+    return [(v.text, v.category, v.severity) for v in detector.detect(Draft(text, channel, author=author))]
 
 
 def test_windows_are_clauses_and_neighbour_pairs() -> None:
     text = "我都说了三遍了，你怎么还是搞不清楚？好吗"
     found = [(w.text, text[w.start : w.end]) for w in windows(text)]
     assert all(a == b for a, b in found)
-    assert [w for w, _ in found] == ["我都说了三遍了", "你怎么还是搞不清楚",
-                                     "我都说了三遍了，你怎么还是搞不清楚"]  # 好吗 is too short to judge
+    assert [w for w, _ in found] == ["我都说了三遍了", "你怎么还是搞不清楚", "我都说了三遍了，你怎么还是搞不清楚"]
 
 
-def test_exemplar_pieces() -> None:
-    assert exemplar_pieces("对不起，让您久等了") == {"对不起，让您久等了", "对不起", "让您久等了"}
+@pytest.mark.parametrize(("confidence", "agent", "model"), [
+    (0.95, "block", "block"),
+    (0.65, "warn", "block"),
+    (0.3, None, None),
+])
+def test_agents_are_blocked_on_confident_findings_models_on_any(rules: RuleSet, confidence: float,
+                                                                agent: str | None, model: str | None) -> None:
+    verdicts = {"这个您得问厂家": ("shirking", confidence)}
+    for author, expected in (("agent", agent), ("model", model)):
+        found = detect(rules, verdicts, "您好先生，这个您得问厂家", author)
+        assert found == ([("这个您得问厂家", "shirking", expected)] if expected else [])
 
 
-def test_scores_are_probabilities_and_standard_wording_is_exempt(fake_copilot: Copilot) -> None:
-    semantic = dict(fake_copilot.check.detectors)["semantic"]
-    scored = semantic.score(Draft("我都说了三遍了，你怎么还是搞不清楚"))  # type: ignore[attr-defined]
-    assert scored and all(0.0 <= s.probability <= 1.0 for s in scored)
+def test_wording_categories_only_warn_an_agent(rules: RuleSet) -> None:
+    verdicts = {"你要办什么业务": ("improper_address", 0.99)}
+    assert detect(rules, verdicts, "你要办什么业务") == [("你要办什么业务", "improper_address", "warn")]
+    assert detect(rules, verdicts, "你要办什么业务", "model") == [("你要办什么业务", "improper_address", "block")]
+
+
+def test_vague_wording_counts_in_return_visits_only(rules: RuleSet) -> None:
+    verdicts = {"大概下周能修好吧": ("vague", 0.97)}
+    assert detect(rules, verdicts, "大概下周能修好吧", channel="voice") == []
+    assert detect(rules, verdicts, "大概下周能修好吧", channel="outbound")[0][2] == "block"
+
+
+def test_a_flagged_clause_wins_over_the_pair_that_holds_it(rules: RuleSet) -> None:
+    verdicts = {"嫌贵您可以不买": ("provoking", 0.95), "价格是统一的，嫌贵您可以不买": ("provoking", 0.99)}
+    assert detect(rules, verdicts, "价格是统一的，嫌贵您可以不买") == [("嫌贵您可以不买", "provoking", "block")]
+    pair_only = {"价格是统一的，嫌贵您可以不买": ("provoking", 0.99)}
+    assert detect(rules, pair_only, "价格是统一的，嫌贵您可以不买")[0][0] == "价格是统一的，嫌贵您可以不买"
+
+
+def test_the_rule_is_the_nearest_rulebook_phrasing_of_that_category(rules: RuleSet) -> None:
+    detector = SemanticDetector(rules, ScriptedModel({"您去营业厅问吧": ("shirking", 0.99)}), CheckSettings())
+    (violation,) = detector.detect(Draft("您去营业厅问吧"))
+    assert violation.category == "shirking" and violation.alternative and violation.citation.quote
+
+
+def test_standard_wording_is_never_judged_and_predictions_are_cached(rules: RuleSet) -> None:
     own = "对不起，您的电话杂音太大，听不清，请您换一部电话再次打来好吗？再见！"
-    assert semantic.score(Draft(own)) == []  # type: ignore[attr-defined]
+    model = ScriptedModel({w.text: ("impatient", 0.99) for w in windows(own)})
+    detector = SemanticDetector(rules, model, CheckSettings())
+    assert detector.score(Draft(own)) == []
+    calls = model.calls
+    detector.score(Draft("我帮您看一下，您稍等"))
+    detector.score(Draft("我帮您看一下，您稍等"))
+    assert model.calls == calls + 1

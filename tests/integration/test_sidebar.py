@@ -84,6 +84,38 @@ def test_one_click_replacement_makes_the_draft_sendable(sidebar: Page, served: S
     assert ("replaced", None) in _feedback(served)
 
 
+def test_a_brush_off_fixed_finding_by_finding_reads_as_one_reply(sidebar: Page, served: ServedCopilot) -> None:
+    draft = sidebar.get_by_label("回复草稿")
+    draft.fill("您好，这个我们这边处理不了，您自己去营业厅问吧，我这还有别的电话")
+    state = sidebar.locator("#draft-state")
+    expect(state).to_contain_text("处需修改")
+    for _ in range(6):  # apply every offered alternative, one click at a time, as an agent would
+        buttons = sidebar.get_by_role("button", name="替换为规范用语")
+        if buttons.count() == 0:
+            break
+        before = draft.input_value()
+        buttons.first.click()
+        expect(draft).not_to_have_value(before)
+        sidebar.wait_for_timeout(400)
+    expect(state).to_have_text("可以发送")  # no reminders either
+    expect(sidebar.locator("#issues li")).to_have_count(0)
+    fixed = draft.input_value()
+    assert "营业厅问吧" not in fixed and fixed[-1] in "。！？"
+    assert not any(splice in fixed for splice in ("？，", "！，", "。，", "，，", "。。"))
+    sidebar.locator("#draft-pane").screenshot(path=SCREENSHOTS / "draft-pane-rewritten.png")
+
+
+def test_a_false_alarm_is_recorded_for_qa(sidebar: Page, served: ServedCopilot) -> None:
+    sidebar.get_by_label("回复草稿").fill("这事不归我管")
+    expect(sidebar.locator("#draft-state")).to_contain_text("处需修改")
+    sidebar.get_by_role("button", name="误报").first.click()
+    expect(sidebar.locator("#issues li.dismissed")).to_have_count(1)
+    sidebar.wait_for_timeout(300)
+    with closing(sqlite3.connect(served.data_dir / "feedback.sqlite3")) as db:
+        rows = db.execute("SELECT draft, start, \"end\" FROM false_alarm").fetchall()
+    assert rows == [("这事不归我管", 0, 6)]
+
+
 def test_the_keyboard_alone_reaches_the_main_actions(sidebar: Page) -> None:
     sidebar.get_by_label("客户说的话").focus()
     sidebar.keyboard.type("我在开车，现在不方便")

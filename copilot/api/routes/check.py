@@ -27,9 +27,11 @@ def check(request: CheckRequest, service: CheckServiceDep, metrics: MetricsDep) 
 @router.post("/rewrite", response_model=FluentRewriteResponse, response_model_exclude_unset=True,
              responses=ERROR_RESPONSES)
 async def rewrite(request: RewriteRequest, copilot: CopilotDep, metrics: MetricsDep) -> FluentRewriteResponse:
-    """Replace each blocking span with the standard's alternative (rule-based, no LLM).
+    """Apply the standard's alternative to every finding, or to those overlapping `targets` (rule-based, no LLM).
 
-    Lists every change, and the blocking violations that have no alternative and need a human. With an LLM
+    The whole clause carrying a finding is replaced and the pieces are joined with proper punctuation, so the
+    result reads as one reply; wording findings (你, 啥…) get the word swapped. Lists every change, and the
+    blocking violations that have no alternative and need a human. With an LLM
     configured and `fluent` true, a flagged draft also gets `composed`: a fluent rewrite that passed the
     checker, or the rule-based draft if the model failed or was blocked twice.
     """

@@ -22,7 +22,9 @@ def _store(request: Request) -> FeedbackStore:
 @router.post("/feedback", response_model=FeedbackAccepted, responses=ERROR_RESPONSES,
              dependencies=[require("agent")])
 async def post_feedback(batch: FeedbackBatch, request: Request, principal: PrincipalDep) -> FeedbackAccepted:
-    """Record what the agent did with a suggestion, answer or alternative (no conversation text is stored)."""
+    """Record what the agent did with a suggestion, answer or alternative (no conversation text is stored),
+    or a finding the agent marks as a false alarm (误报; the draft is stored with phone, ID and card numbers
+    masked, for `copilot feedback export --false-alarms`)."""
     stored = await run_in_threadpool(_store(request).add, batch.events, principal.name)
     return FeedbackAccepted(stored=stored)
 

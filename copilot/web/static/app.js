@@ -234,20 +234,43 @@ function renderIssues(violations) {
       el("div", { text: `${v.severity === "block" ? "必须修改" : "建议修改"}：${where}` }),
       el("div", { class: "why", text: `${v.reason}（${categoryName(v.category)}）${citation ? `　依据：${citation}` : ""}` }),
       v.alternative ? el("div", { class: "why", text: `规范用语：${v.alternative}` }) : null,
-      v.alternative && v.end > v.start ? el("button", { type: "button", text: "替换为规范用语",
-        "aria-label": `把${where}替换为规范用语`, onclick: () => replace(i) }) : null));
+      fixable(v) ? el("button", { type: "button", text: "替换为规范用语",
+        "aria-label": `把${where}替换为规范用语`, onclick: () => replace(i) }) : null,
+      v.end > v.start ? el("button", { type: "button", class: "false-alarm", text: "误报",
+        "aria-label": `把${where}标记为误报`, onclick: () => falseAlarm(i) }) : null));
   });
 }
 
-function replace(i) {
+// a finding the server can fix: it has the standard's wording, or is wording the replacement table knows
+const fixable = (v) => v.end > v.start && (v.alternative !== null || ["colloquial", "improper_address"].includes(v.category));
+
+// The server replaces the whole clause that carries the finding and joins the pieces, so the draft reads as
+// one reply; splicing the alternative in here would leave "…好吗？，对不起…".
+async function replace(i) {
   const v = state.violations[i];
-  if (!v || !v.alternative) return;
-  const text = chars(state.draft);
-  const draft = $("draft");
-  draft.value = text.slice(0, v.start).join("") + v.alternative + text.slice(v.end).join("");
-  feedback([{ action: "replaced", kind: "alternative", rule_id: v.rule_id }]);
-  draft.focus();
-  checkNow();
+  if (!v) return;
+  try {
+    const result = await api("/v1/rewrite", { draft: state.draft, channel: channel(), targets: [[v.start, v.end]],
+      fluent: false });
+    const draft = $("draft");
+    draft.value = result.draft;
+    feedback([{ action: "replaced", kind: "alternative", rule_id: v.rule_id }]);
+    draft.focus();
+    checkNow();
+  } catch (error) { showError(error); }
+}
+
+function falseAlarm(i) {
+  const v = state.violations[i];
+  if (!v) return;
+  feedback([{ action: "false_alarm", rule_id: v.rule_id, category: v.category, draft: state.draft,
+    start: v.start, end: v.end, channel: channel() }]);
+  const item = $(`issue-${i}`);
+  if (item) {
+    item.classList.add("dismissed");
+    item.querySelectorAll("button").forEach((b) => { b.disabled = true; });
+    item.append(el("div", { class: "why", text: "已记录为误报，感谢反馈" }));
+  }
 }
 
 // ---------- 问规范 ----------
@@ -329,7 +352,7 @@ function onShortcut(event) {
   else if (event.altKey && ["1", "2", "3"].includes(event.key)) { event.preventDefault(); insert(Number(event.key) - 1); }
   else if (event.altKey && event.key.toLowerCase() === "r") {
     event.preventDefault();
-    const first = state.violations.findIndex((v) => v.alternative && v.end > v.start);
+    const first = state.violations.findIndex(fixable);
     if (first >= 0) replace(first);
   } else if (event.altKey && event.key.toLowerCase() === "c") {
     event.preventDefault();

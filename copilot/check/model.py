@@ -1,0 +1,85 @@
+"""The trained compliance model: for each window of a draft, a probability per label and a vector.
+
+Two kinds of artifact, both written by `copilot train checker` into a folder with `model.json`:
+- `finetune`: the encoder fine-tuned for window classification, as ONNX (`model.onnx`, `tokenizer.json`);
+  one call gives the logits and the pooled vector.
+- `head`: a multinomial logistic regression (`head.npz`) on the vectors of the product's embedder.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from copilot.embedding.base import Embedder, Vectors, normalise_rows
+from copilot.errors import BackendUnavailable
+
+MODEL_CARD = "model.json"
+
+
+class ComplianceModel(Protocol):
+    labels: list[str]
+
+    def predict(self, texts: Sequence[str]) -> tuple[Vectors, Vectors]:
+        """(probabilities: one row per text, one column per label; L2-normalised vectors)."""
+        ...
+
+
+def _softmax(logits: np.ndarray) -> Vectors:
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    out: Vectors = (shifted / shifted.sum(axis=1, keepdims=True)).astype(np.float32)
+    return out
+
+
+class FinetunedModel:
+    def __init__(self, folder: Path, labels: list[str], max_tokens: int, threads: int = 0) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        self.labels = labels
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        self._session = onnxruntime.InferenceSession(str(folder / "model.onnx"), options,
+                                                     providers=["CPUExecutionProvider"])
+        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._tokenizer.enable_truncation(max_tokens)
+        self._tokenizer.enable_padding()
+
+    def predict(self, texts: Sequence[str]) -> tuple[Vectors, Vectors]:
+        encodings = self._tokenizer.encode_batch(list(texts))
+        feeds = {
+            "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+        }
+        logits, pooled = self._session.run(["logits", "pooled"], feeds)
+        return _softmax(logits), normalise_rows(pooled)
+
+
+class HeadModel:
+    def __init__(self, folder: Path, labels: list[str], embedder: Embedder) -> None:
+        self.labels = labels
+        weights = np.load(folder / "head.npz")
+        self._weights, self._bias = weights["weights"], weights["bias"]
+        self._embedder = embedder
+
+    def predict(self, texts: Sequence[str]) -> tuple[Vectors, Vectors]:
+        vectors = self._embedder.embed_queries(list(texts))
+        return _softmax(vectors @ self._weights.T + self._bias), vectors
+
+
+def load_model(folder: Path, embedder: Embedder | None = None) -> ComplianceModel:
+    """The model in `folder`, as its card says; a head model needs the embedder it was trained on."""
+    card_path = folder / MODEL_CARD
+    if not card_path.is_file():
+        raise BackendUnavailable(f"no checker model in {folder}: run `copilot train checker`")
+    card = json.loads(card_path.read_text(encoding="utf-8"))
+    if card["method"] == "finetune":
+        return FinetunedModel(folder, card["labels"], card["max_tokens"])
+    if embedder is None or embedder.name != card["embedder"]:
+        raise BackendUnavailable(f"checker head in {folder} needs the embedder {card['embedder']!r}")
+    return HeadModel(folder, card["labels"], embedder)

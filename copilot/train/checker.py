@@ -1,0 +1,188 @@
+"""`copilot train checker`: corpus → split → model → validation metrics, all written side by side."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from copilot.check.model import MODEL_CARD, ComplianceModel, load_model
+from copilot.embedding.base import Embedder
+from copilot.text.clauses import windows
+from copilot.text.normalize import to_simplified
+from copilot.train.config import CheckerTrainConfig
+from copilot.train.corpus import COMPLIANT, LABELS, Utterance
+from copilot.train.examples import examples
+
+
+@dataclass
+class Trained:
+    folder: Path
+    metrics: dict[str, Any]
+
+
+def split(utterances: list[Utterance], share: float, seed: int) -> tuple[list[Utterance], list[Utterance]]:
+    """Whole utterances held out, the same share of every label."""
+    by_label: dict[str, list[Utterance]] = defaultdict(list)
+    for utterance in utterances:
+        by_label[utterance.label].append(utterance)
+    rng = random.Random(seed)
+    train, held = [], []
+    for label in sorted(by_label):
+        group = sorted(by_label[label], key=lambda u: u.id)
+        rng.shuffle(group)
+        cut = round(len(group) * share)
+        held += group[:cut]
+        train += group[cut:]
+    return train, held
+
+
+def train_checker(utterances: list[Utterance], base: Path | None, out: Path, config: CheckerTrainConfig,
+                  embedder: Embedder | None = None, fingerprint: str = "") -> Trained:
+    """Train on all but the validation split, measure on it, write the model and its card to `out`."""
+    started = time.perf_counter()
+    train, held = split(utterances, config.validation_share, config.seed)
+    found = examples(train)
+    texts, labels = [e.text for e in found], [LABELS.index(e.label) for e in found]
+    partial = out.with_name(out.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    if config.method == "finetune":
+        from copilot.train.finetune import export_onnx, finetune
+
+        if base is None:
+            raise ValueError("fine-tuning needs the base model's folder")
+        model = finetune(texts, labels, len(LABELS), base, config)
+        plain = export_onnx(model, partial / "model.onnx", config.quantise)
+        shutil.copy(base / "tokenizer.json", partial / "tokenizer.json")
+        embedder_name = None
+    else:
+        if embedder is None:
+            raise ValueError("the head method needs the embedder")
+        _fit_head(texts, labels, embedder, config, partial)
+        embedder_name = embedder.name
+    card = {"method": config.method, "labels": list(LABELS), "max_tokens": config.max_tokens,
+            "embedder": embedder_name, "base_model": base.name if base else None, "fingerprint": fingerprint,
+            "config": config.model_dump(), "examples": len(found), "utterances": len(train)}
+    (partial / MODEL_CARD).write_text(json.dumps(card, ensure_ascii=False, indent=1), encoding="utf-8")
+    trained = load_model(partial, embedder)
+    metrics = validate(trained, held)
+    metrics["sweep"] = sweep(trained, held)
+    if config.method == "finetune" and config.quantise:  # does int8 hold the float model's quality?
+        metrics["float32_sweep"] = _float32_sweep(plain, partial, held, card)
+    metrics["training_seconds"] = round(time.perf_counter() - started, 1)
+    metrics["train_utterances"], metrics["train_windows"] = len(train), len(found)
+    (partial / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1), encoding="utf-8")
+    shutil.rmtree(out, ignore_errors=True)
+    partial.replace(out)
+    return Trained(out, metrics)
+
+
+def _float32_sweep(plain: Path, folder: Path, held: list[Utterance], card: dict[str, Any]) -> list[dict[str, float]]:
+    other = folder.with_name(folder.name + ".float32")
+    shutil.rmtree(other, ignore_errors=True)
+    other.mkdir()
+    plain.replace(other / "model.onnx")
+    shutil.copy(folder / "tokenizer.json", other / "tokenizer.json")
+    (other / MODEL_CARD).write_text(json.dumps(card), encoding="utf-8")
+    try:
+        return sweep(load_model(other), held)
+    finally:
+        shutil.rmtree(other)
+
+
+def _fit_head(texts: list[str], labels: list[int], embedder: Embedder, config: CheckerTrainConfig,
+              folder: Path) -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    vectors = embedder.embed_queries(texts)
+    head = LogisticRegression(C=config.regularisation, max_iter=3000, class_weight="balanced")
+    head.fit(vectors, labels)
+    weights = np.zeros((len(LABELS), vectors.shape[1]), dtype=np.float32)
+    bias = np.full(len(LABELS), -1e4, dtype=np.float32)  # a label absent from training is never predicted
+    weights[head.classes_] = head.coef_
+    bias[head.classes_] = head.intercept_
+    np.savez(folder / "head.npz", weights=weights, bias=bias)
+
+
+def verdicts(model: ComplianceModel, held: list[Utterance]) -> list[list[tuple[int, int, str, float]]]:
+    """Per utterance: (start, end, label, confidence) of each window the model calls forbidden, under the
+    product's rule that vague wording counts in return visits only."""
+    out: list[list[tuple[int, int, str, float]]] = []
+    all_windows = [windows(u.text) for u in held]
+    flat = [to_simplified(w.text) for ws in all_windows for w in ws]
+    probabilities = model.predict(flat)[0] if flat else np.zeros((0, len(model.labels)))
+    at = 0
+    compliant = model.labels.index(COMPLIANT)
+    for utterance, ws in zip(held, all_windows, strict=True):
+        found = []
+        for w, row in zip(ws, probabilities[at : at + len(ws)], strict=True):
+            best = int(row.argmax())
+            label = model.labels[best]
+            if best != compliant and (label != "vague" or utterance.channel == "outbound"):
+                found.append((w.start, w.end, label, float(1.0 - row[compliant])))
+        at += len(ws)
+        out.append(found)
+    return out
+
+
+def validate(model: ComplianceModel, held: list[Utterance], threshold: float = 0.5) -> dict[str, Any]:
+    """Utterance-level flag precision/recall, false-positive rate, span recall and per-label recall."""
+    found = verdicts(model, held)
+    per_label: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # correct, expected, predicted
+    tp = fp = fn = tn = spans_hit = spans_all = 0
+    for utterance, hits in zip(held, found, strict=True):
+        hits = [h for h in hits if h[3] >= threshold]
+        predicted = max(hits, key=lambda h: h[3])[2] if hits else COMPLIANT
+        per_label[utterance.label][1] += 1
+        per_label[predicted][2] += 1
+        per_label[utterance.label][0] += predicted == utterance.label
+        if utterance.label == COMPLIANT:
+            fp += bool(hits)
+            tn += not hits
+            continue
+        tp += bool(hits)
+        fn += not hits
+        for start, end in utterance.span_offsets():
+            spans_all += 1
+            spans_hit += any(s < end and start < e for s, e, _, _ in hits)
+    precision = tp / max(tp + fp, 1)
+    recall = tp / max(tp + fn, 1)
+    return {
+        "validation_utterances": len(held), "threshold": threshold,
+        "precision": round(precision, 4), "recall": round(recall, 4),
+        "f1": round(2 * precision * recall / max(precision + recall, 1e-9), 4),
+        "false_positive_rate": round(fp / max(fp + tn, 1), 4),
+        "span_recall": round(spans_hit / max(spans_all, 1), 4),
+        "per_label": {label: {"n": n, "precision": round(c / max(p, 1), 4), "recall": round(c / max(n, 1), 4)}
+                      for label, (c, n, p) in sorted(per_label.items()) if n},
+    }
+
+
+def sweep(model: ComplianceModel, held: list[Utterance],
+          warn_only: tuple[str, ...] = ("colloquial", "improper_address")) -> list[dict[str, float]]:
+    """The blocking decision on an agent's draft at several thresholds (the operating point is chosen here):
+    wording categories only warn, so their utterances and findings are left out."""
+    found = verdicts(model, held)
+    kept = [(u, [h for h in hits if h[2] not in warn_only]) for u, hits in zip(held, found, strict=True)
+            if u.label not in warn_only]
+    held, found = [u for u, _ in kept], [hits for _, hits in kept]
+    out = []
+    for threshold in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
+        flags = [any(h[3] >= threshold for h in hits) for hits in found]
+        tp = sum(f and u.label != COMPLIANT for f, u in zip(flags, held, strict=True))
+        fp = sum(f and u.label == COMPLIANT for f, u in zip(flags, held, strict=True))
+        positives = sum(u.label != COMPLIANT for u in held)
+        negatives = len(held) - positives
+        precision, recall = tp / max(tp + fp, 1), tp / max(positives, 1)
+        out.append({"threshold": threshold, "precision": round(precision, 4), "recall": round(recall, 4),
+                    "f1": round(2 * precision * recall / max(precision + recall, 1e-9), 4),
+                    "false_positive_rate": round(fp / max(negatives, 1), 4)})
+    return out

@@ -1,0 +1,83 @@
+"""The checker's training corpus: agent utterances as written in `knowledge/training/checker/*.jsonl`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from copilot.errors import KnowledgeInvalid
+from copilot.rulebook.models import Category, Channel
+
+COMPLIANT = "compliant"
+LABELS: tuple[str, ...] = (COMPLIANT, *(c.value for c in Category))
+Label = Literal[
+    "compliant", "rhetorical", "impatient", "shirking", "blaming", "rushing", "provoking", "vulgar", "refusal",
+    "vague", "colloquial", "improper_address", "unauthorised_promise",
+]
+
+
+class Utterance(BaseModel):
+    """One agent utterance with its label and, when forbidden, the clause(s) that carry the offence."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(min_length=1)
+    text: str = Field(min_length=1, max_length=300)
+    label: Label
+    spans: list[str] = Field(default_factory=list, description="Offending substrings of `text`.")
+    channel: Channel
+    rule: str = Field(description="The rulebook scenario whose approved phrasing is the alternative.")
+    tags: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _spans_fit(self) -> Utterance:
+        if (self.label == COMPLIANT) != (not self.spans):
+            raise ValueError("a compliant utterance has no spans; a forbidden one has at least one")
+        missing = [s for s in self.spans if s not in self.text]
+        if missing:
+            raise ValueError(f"spans not in the text: {missing}")
+        return self
+
+    def span_offsets(self) -> list[tuple[int, int]]:
+        """Code-point ranges of every occurrence of every span."""
+        out = []
+        for span in self.spans:
+            start = self.text.find(span)
+            while start >= 0:
+                out.append((start, start + len(span)))
+                start = self.text.find(span, start + 1)
+        return out
+
+
+def load_corpus(directory: Path, scenario_ids: set[str] | None = None) -> list[Utterance]:
+    """Every `*.jsonl` file of the folder, in name order; a bad line is an error naming file and line."""
+    utterances: list[Utterance] = []
+    seen: set[str] = set()
+    for path in sorted(directory.glob("*.jsonl")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            where = f"{path.name}:{number}"
+            try:
+                utterance = Utterance.model_validate(json.loads(line))
+            except (json.JSONDecodeError, ValidationError) as exc:
+                raise KnowledgeInvalid(f"{where}: {exc}", {"file": str(path), "line": number}) from exc
+            if utterance.id in seen:
+                raise KnowledgeInvalid(f"{where}: duplicate id {utterance.id!r}")
+            if scenario_ids is not None and utterance.rule not in scenario_ids:
+                raise KnowledgeInvalid(f"{where}: unknown scenario {utterance.rule!r}")
+            seen.add(utterance.id)
+            utterances.append(utterance)
+    return utterances
+
+
+def corpus_digest(directory: Path) -> str:
+    """A hash of every corpus file's name and bytes: a changed corpus gets a new model."""
+    digest = hashlib.sha256()
+    for path in sorted(directory.glob("*.jsonl")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

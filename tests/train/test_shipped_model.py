@@ -1,0 +1,28 @@
+"""The shipped checker model is the one `copilot train checker` makes from the corpus and config on main."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from copilot.check.model import load_model
+from copilot.settings import PathSettings, Settings
+from copilot.train.build import base_model, fingerprint, read_config
+from copilot.train.corpus import COMPLIANT
+
+
+def test_the_shipped_model_matches_the_corpus_and_config() -> None:
+    """A changed corpus or config must be retrained (`copilot train checker`) before it lands."""
+    card = json.loads((Settings().check.model_dir / "model.json").read_text(encoding="utf-8"))
+    config = read_config(PathSettings())
+    assert card["fingerprint"] == fingerprint(PathSettings(), config, base_model().name)
+    assert card["config"] == config.model_dump()
+
+
+def test_the_shipped_model_loads_offline_and_gives_probabilities() -> None:
+    model = load_model(Settings().check.model_dir)
+    probabilities, vectors = model.predict(["您好，请问有什么可以帮您", "这个我们不管，您去找厂家吧"])
+    assert probabilities.shape == (2, len(model.labels)) and np.allclose(probabilities.sum(axis=1), 1, atol=1e-4)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-3)
+    assert model.labels[0] == COMPLIANT
