@@ -14,22 +14,8 @@ from copilot.knowledge import Knowledge
 from copilot.rulebook.loader import cite
 from copilot.rulebook.models import Category, Citation, Severity
 
-REASONS: dict[str, str] = {
-    Category.RHETORICAL: "反问、质问客户的语气，规范严禁使用。",
-    Category.IMPATIENT: "不耐烦、生硬傲慢的说法，规范要求耐心解释、有问必答。",
-    Category.SHIRKING: "推卸责任、推诿的说法，规范要求首问负责，不说“不知道”。",
-    Category.BLAMING: "指责、教训或埋怨客户，规范要求不责备、不顶撞客户。",
-    Category.RUSHING: "催促客户或急于结束通话，规范禁止催促性语言。",
-    Category.PROVOKING: "刺激客户、激化矛盾的说法。",
-    Category.VULGAR: "庸俗、骂人的话。",
-    Category.REFUSAL: "生硬拒绝，应说明原因并提供替代方案。",
-    Category.VAGUE: "回访中使用模糊性语言，应给出明确答复。",
-    Category.COLLOQUIAL: "口语化、俚语或方言用词，应使用规范服务用语。",
-    Category.IMPROPER_ADDRESS: "称呼不当，应使用“您”“先生/女士”等敬称。",
-    Category.UNAUTHORISED_PROMISE: "越权或过度承诺，不承诺规范之外的结果和时间。",
-    "missing_greeting": "开场缺少问候语，应先问候客户。",
-    "missing_closing": "结束时缺少结束语，应确认是否还有其他需要并道别。",
-}
+FALLBACK_REASON = "不符合服务规范。"
+REASON_KEYS = {c.value for c in Category} | {"missing_greeting", "missing_closing"}
 
 
 class _Cited(BaseModel):
@@ -80,6 +66,7 @@ class CheckerData(BaseModel):
     compliant: list[CompliantEntry] = Field(default_factory=list)
     style: dict[str, StyleList] = Field(default_factory=dict)
     replacements: list[Replacements] = Field(default_factory=list)
+    reasons: dict[str, str] = Field(default_factory=dict, description="The one-line reason shown per category.")
 
 
 @dataclass(frozen=True)
@@ -93,10 +80,7 @@ class Rule:
     alternative: str | None
     citation: RuleCitation
     scenario_id: str | None
-
-    @property
-    def reason(self) -> str:
-        return REASONS.get(self.category, "不符合服务规范。")
+    reason: str = FALLBACK_REASON
 
 
 @dataclass(frozen=True)
@@ -107,10 +91,20 @@ class RuleSet:
     compliant: list[str]  # approved phrasings and compliant exemplars (semantic counter-examples)
     style: dict[str, tuple[StyleList, Rule]]
     replacements: dict[str, str]  # wording findings: the word to say instead
+    reasons: dict[str, str]  # category → the reason a violation states
+
+    def reason(self, category: str) -> str:
+        return self.reasons.get(category, FALLBACK_REASON)
 
 
 def load_rules(knowledge: Knowledge, path: Path) -> RuleSet:
     data = _read(path)
+    if missing := sorted(REASON_KEYS - set(data.reasons)):
+        raise KnowledgeInvalid(f"{path.name}: reasons: no reason for {', '.join(missing)}")
+
+    def reason(category: str) -> str:
+        return data.reasons.get(category, FALLBACK_REASON)
+
     rulebook = knowledge.rulebook
     scenario_ids = {s.id for s in rulebook.scenarios}
 
@@ -130,17 +124,17 @@ def load_rules(knowledge: Knowledge, path: Path) -> RuleSet:
             assert phrasing.citation is not None
             forbidden.append(Rule(f"{scenario.id}/forbidden/{i}", phrasing.text, phrasing.category,
                                   phrasing.severity, scenario.approved[0].text,
-                                  _rule_citation(phrasing.citation), scenario.id))
+                                  _rule_citation(phrasing.citation), scenario.id, reason(phrasing.category)))
     for i, term in enumerate(data.terms):
         _known(term.scenario, scenario_ids, path)
         forbidden.append(Rule(f"term/{i}", term.text, term.category, term.severity,
-                              alternative(term.scenario), cited(term, term.text), term.scenario))
+                              alternative(term.scenario), cited(term, term.text), term.scenario, reason(term.category)))
     patterns = []
     for entry in data.patterns:
         _known(entry.scenario, scenario_ids, path)
         shown = "…".join(p if isinstance(p, str) else "/".join(p) for p in entry.parts)
         rule = Rule(f"pattern/{entry.id}", shown, entry.category, "block",
-                    alternative(entry.scenario), cited(entry, entry.id), entry.scenario)
+                    alternative(entry.scenario), cited(entry, entry.id), entry.scenario, reason(entry.category))
         patterns.append((entry, rule))
     approved = [p.text for s in rulebook.scenarios for p in s.approved]
     for allow in data.allow:
@@ -156,7 +150,8 @@ def load_rules(knowledge: Knowledge, path: Path) -> RuleSet:
     for table in data.replacements:
         cited(table, "replacements")
         replacements.update(table.words)
-    return RuleSet(forbidden, patterns, approved + [a.text for a in data.allow], compliant, style, replacements)
+    return RuleSet(forbidden, patterns, approved + [a.text for a in data.allow], compliant, style, replacements,
+                   data.reasons)
 
 
 def _read(path: Path) -> CheckerData:

@@ -40,6 +40,7 @@ class SemanticDetector:
         self._compliant = model.labels.index(COMPLIANT)
         self._rules = [r for r in rules.forbidden if len(collapsed_key(r.text)) >= MIN_WINDOW]
         self._rule_vectors = self._predict([r.text for r in self._rules])[1] if self._rules else None
+        self._ruleset = rules
         self._cache: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         # the standard's own wording is never a paraphrase of forbidden language
         self._compliant_keys = "\x00".join(collapsed_key(t) for t in rules.allowed + rules.compliant)
@@ -85,7 +86,11 @@ class SemanticDetector:
         candidates = same or range(len(self._rules))
         best = max(candidates, key=lambda j: similarity[j])
         rule = self._rules[best]
-        return rule if rule.category == label else _recategorised(rule, label)
+        if rule.category == label:
+            return rule
+        # no rule of the model's category in the rulebook: the nearest one's citation, the model's category
+        return Rule(rule.id, rule.text, label, rule.severity, rule.alternative, rule.citation, rule.scenario_id,
+                    self._ruleset.reason(label))
 
     def detect(self, draft: Draft) -> list[Violation]:
         settings = self._settings
@@ -115,7 +120,3 @@ class SemanticDetector:
             return violation.model_copy(update={"severity": "block"})
         return violation.model_copy(update={"severity": "warn", "reason": f"可能不当：{violation.reason}"})
 
-
-def _recategorised(rule: Rule, label: str) -> Rule:
-    """A rule of another category (none of the model's category is in the rulebook): report the model's."""
-    return Rule(rule.id, rule.text, label, rule.severity, rule.alternative, rule.citation, rule.scenario_id)

@@ -35,7 +35,7 @@ class StyleDetector:
             category = categories.get(name, name)
             keys = sorted({collapsed_key(w) for w in [*style.words, *style.endings]} - {""}, key=len, reverse=True)
             self._styles[name] = _Style(keys, Rule(rule.id, rule.text, category, "warn", rule.alternative,
-                                                   rule.citation, None))
+                                                   rule.citation, None, rules.reason(category)))
 
     def detect(self, draft: Draft) -> list[Violation]:
         found = []
