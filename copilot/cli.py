@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -14,6 +16,8 @@ from rich.table import Table
 from copilot.console import console, fail
 from copilot.errors import CopilotError
 from copilot.settings import Settings
+
+T = TypeVar("T")
 
 app = typer.Typer(help="Agent copilot (坐席助手): cited standard phrasings for call-centre agents.",
                   no_args_is_help=True, add_completion=False)
@@ -36,6 +40,19 @@ def _register_subcommands() -> None:
 
 
 _register_subcommands()
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run`, also where this thread already runs an event loop (a notebook, or Playwright's sync API in
+    the same process): the coroutine then gets its own loop in a worker thread."""
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, coroutine).result()
 
 
 def _build(settings: Settings, *, show_progress: bool = True, smoke: bool = False):  # type: ignore[no-untyped-def]
@@ -129,8 +146,6 @@ def suggest(
     compose: Annotated[bool, typer.Option("--compose", help="Also compose a reply with the configured LLM.")] = False,
 ) -> None:
     """Suggest the standard's phrasing for a transcript snippet."""
-    import asyncio
-
     from copilot.compose.models import ComposeSuggestRequest
 
     copilot = _build(Settings(), show_progress=False)
@@ -138,7 +153,7 @@ def suggest(
     request = ComposeSuggestRequest.model_validate(
         {"transcript": transcript.replace("\\n", "\n"), "top_k": top_k, "channel": channel, "compose": compose}
     )
-    response = asyncio.run(copilot.compose.suggest_and_compose(request))
+    response = _run(copilot.compose.suggest_and_compose(request))
     elapsed = (time.perf_counter() - started) * 1000
     if as_json:
         console.print_json(json.dumps(response.model_dump(exclude_unset=True), ensure_ascii=False))

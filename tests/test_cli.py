@@ -32,6 +32,30 @@ def test_suggest_json(fake_env: None) -> None:
     assert len(data["suggestions"]) <= 2 and data["scenario"]
 
 
+def test_suggest_inside_a_running_event_loop(fake_env: None) -> None:
+    """A notebook, or Playwright's sync API earlier in the same test session, leaves a loop running."""
+    import asyncio
+
+    async def invoke() -> int:
+        return runner.invoke(app, ["suggest", "客户：你们电话怎么这么难打", "--json"]).exit_code
+
+    assert asyncio.run(invoke()) == 0
+
+
+def test_feedback_export_writes_false_alarms_as_check_cases(fake_env: None, tmp_path: Path) -> None:
+    from copilot.feedback.models import FeedbackEvent
+    from copilot.feedback.store import FeedbackStore
+
+    alarm = FeedbackEvent(action="false_alarm", rule_id="r/1", category="rushing", draft="排队的人比较多，请稍候。",
+                          start=0, end=7)
+    FeedbackStore(tmp_path / "feedback.sqlite3").add([alarm], "desk-1")
+    out = tmp_path / "fa.jsonl"
+    result = runner.invoke(app, ["feedback", "export", "--false-alarms", str(out)])
+    assert result.exit_code == 0, result.output
+    case = json.loads(out.read_text(encoding="utf-8"))
+    assert case["task"] == "check" and case["expect_flag"] is False and case["flagged_text"] == "排队的人比较多"
+
+
 def test_settings_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     from copilot.settings import Settings
 
