@@ -67,6 +67,7 @@ def apply_alternatives(draft: str, violations: list[Violation], replacements: di
     sentences = _sentences(draft)
     clauses = [c for s in sentences for c in s.clauses]
     changes: list[Change] = []
+    present = match_key(draft)  # an alternative the draft already says (applied earlier, one finding at a time)
     applied: set[str] = set()
     for violation in sorted(violations, key=lambda v: v.start):
         hit = [c for c in clauses if c.start < violation.end and violation.start < c.end and not c.dropped]
@@ -84,10 +85,11 @@ def apply_alternatives(draft: str, violations: list[Violation], replacements: di
                 continue
         if violation.alternative is None:
             continue
-        repeated = match_key(violation.alternative) in applied  # said once already: the clause just goes
+        key = match_key(violation.alternative)
+        repeated = key in applied or key in present  # said once already: the clause just goes
         changes.append(Change(start=hit[0].start, end=hit[-1].end, before=draft[hit[0].start : hit[-1].end],
                               after="" if repeated else violation.alternative, rule_id=violation.rule_id))
-        applied.add(match_key(violation.alternative))
+        applied.add(key)
         hit[0].alternative = None if repeated else violation.alternative
         hit[0].dropped = repeated
         for c in hit[1:]:

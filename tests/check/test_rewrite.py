@@ -31,6 +31,15 @@ def test_the_whole_clause_is_replaced_and_joined_with_punctuation() -> None:
     assert [(c.before, c.after) for c in changes] == [("这个不归我们管", ALT), ("您自己去营业厅问吧", "")]
 
 
+def test_one_finding_at_a_time_never_repeats_an_alternative() -> None:
+    draft = "您好，这个我们处理不了，您自己去营业厅问吧。"
+    first, _ = apply_alternatives(draft, [finding(draft, "这个我们处理不了")], WORDS)
+    assert first == "您好，" + ALT + "您自己去营业厅问吧。"
+    second, changes = apply_alternatives(first, [finding(first, "您自己去营业厅问吧")], WORDS)
+    assert second == "您好，" + ALT
+    assert changes[0].after == ""
+
+
 def test_kept_clauses_after_an_alternative_form_their_own_sentence() -> None:
     draft = "这事不归我管，还有别的问题吗？"
     text, _ = apply_alternatives(draft, [finding(draft, "这事不归我管")], WORDS)

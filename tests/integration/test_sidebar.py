@@ -3,6 +3,7 @@ real index. Screenshots of both panes are saved to data/reports/screenshots/ as 
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
@@ -102,6 +103,8 @@ def test_a_brush_off_fixed_finding_by_finding_reads_as_one_reply(sidebar: Page, 
     fixed = draft.input_value()
     assert "营业厅问吧" not in fixed and fixed[-1] in "。！？"
     assert not any(splice in fixed for splice in ("？，", "！，", "。，", "，，", "。。"))
+    sentences = [part for part in re.split(r"(?<=[。！？])", fixed) if part]
+    assert len(sentences) == len(set(sentences)), fixed  # no alternative said twice
     sidebar.locator("#draft-pane").screenshot(path=SCREENSHOTS / "draft-pane-rewritten.png")
 
 
