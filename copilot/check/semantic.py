@@ -40,6 +40,9 @@ class SemanticDetector:
         self._compliant = model.labels.index(COMPLIANT)
         self._rules = [r for r in rules.forbidden if len(collapsed_key(r.text)) >= MIN_WINDOW]
         self._rule_vectors = self._predict([r.text for r in self._rules])[1] if self._rules else None
+        self._by_category: dict[str, list[int]] = {}
+        for i, rule in enumerate(self._rules):
+            self._by_category.setdefault(rule.category, []).append(i)
         self._ruleset = rules
         self._cache: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         # the standard's own wording is never a paraphrase of forbidden language
@@ -82,8 +85,7 @@ class SemanticDetector:
         return out
 
     def _nearest_rule(self, similarity: np.ndarray, label: str) -> Rule:
-        same = [j for j, r in enumerate(self._rules) if r.category == label]
-        candidates = same or range(len(self._rules))
+        candidates = self._by_category.get(label) or range(len(self._rules))
         best = max(candidates, key=lambda j: similarity[j])
         rule = self._rules[best]
         if rule.category == label:
