@@ -19,6 +19,7 @@ from copilot.embedding.base import Embedder, Vectors, normalise_rows
 from copilot.errors import BackendUnavailable
 
 MODEL_CARD = "model.json"
+COMPLIANT = "compliant"  # the label of a window with nothing forbidden in it
 BATCH = 16  # windows per model call
 
 

@@ -14,15 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from copilot.check.draft import Draft
-from copilot.check.model import ComplianceModel
+from copilot.check.model import COMPLIANT, ComplianceModel
 from copilot.check.models import Violation
 from copilot.check.rules import Rule, RuleSet
 from copilot.embedding.base import Vectors
 from copilot.settings import CheckSettings
 from copilot.text.clauses import MIN_WINDOW, Window, windows
 from copilot.text.normalize import collapsed_key, to_simplified
-
-COMPLIANT = "compliant"
 
 
 @dataclass(frozen=True)

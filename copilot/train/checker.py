@@ -13,12 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from copilot.check.model import MODEL_CARD, ComplianceModel, load_model
+from copilot.check.model import COMPLIANT, MODEL_CARD, ComplianceModel, load_model
 from copilot.embedding.base import Embedder
 from copilot.text.clauses import windows
 from copilot.text.normalize import to_simplified
 from copilot.train.config import CheckerTrainConfig
-from copilot.train.corpus import COMPLIANT, LABELS, Utterance
+from copilot.train.corpus import LABELS, Utterance
 from copilot.train.examples import examples
 
 

@@ -9,10 +9,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from copilot.check.model import COMPLIANT
 from copilot.errors import KnowledgeInvalid
 from copilot.rulebook.models import Category, Channel
 
-COMPLIANT = "compliant"
 LABELS: tuple[str, ...] = (COMPLIANT, *(c.value for c in Category))
 Label = Literal[
     "compliant", "rhetorical", "impatient", "shirking", "blaming", "rushing", "provoking", "vulgar", "refusal",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from copilot.check.model import COMPLIANT
 from copilot.text.clauses import Window, windows
 from copilot.text.normalize import to_simplified
-from copilot.train.corpus import COMPLIANT, Utterance
+from copilot.train.corpus import Utterance
 
 
 @dataclass(frozen=True)

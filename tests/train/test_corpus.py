@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from copilot.check.model import COMPLIANT
 from copilot.knowledge import Knowledge
 from copilot.settings import REPO_ROOT, PathSettings
 from copilot.text.clauses import windows
-from copilot.train.corpus import COMPLIANT, LABELS, Utterance, load_corpus
+from copilot.train.corpus import LABELS, Utterance, load_corpus
 from copilot.train.examples import examples, window_label
 from copilot.train.overlap import near_duplicates
 

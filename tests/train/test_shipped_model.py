@@ -6,10 +6,9 @@ import json
 
 import numpy as np
 
-from copilot.check.model import load_model
+from copilot.check.model import COMPLIANT, load_model
 from copilot.settings import PathSettings, Settings
 from copilot.train.build import base_model, fingerprint, read_config
-from copilot.train.corpus import COMPLIANT
 
 
 def test_the_shipped_model_matches_the_corpus_and_config() -> None:
