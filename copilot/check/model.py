@@ -16,6 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from copilot.embedding.base import Embedder, Vectors, normalise_rows
+from copilot.embedding.onnx import token_feeds
 from copilot.errors import BackendUnavailable
 
 MODEL_CARD = "model.json"
@@ -68,12 +69,7 @@ class FinetunedModel:
         return _softmax(logits), normalise_rows(pooled)
 
     def _run(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        encodings = self._tokenizer.encode_batch(texts)
-        feeds = {
-            "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
-            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
-            "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
-        }
+        feeds = token_feeds(self._tokenizer.encode_batch(texts))
         logits, pooled = self._session.run(["logits", "pooled"], feeds)
         return logits, pooled
 

@@ -25,6 +25,15 @@ INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 MAX_TOKENS = 512
 
 
+def token_feeds(encodings: Sequence[Any]) -> dict[str, np.ndarray]:
+    """A BERT's three int64 inputs from a padded batch of `tokenizers` encodings."""
+    return {
+        "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+        "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+        "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+    }
+
+
 def exported_path(model_dir: Path, cache_dir: Path) -> Path:
     """Named by the model's configuration and weights, so a changed model is exported again."""
     digest = hashlib.sha256((model_dir / "config.json").read_bytes())
@@ -86,12 +95,7 @@ class OnnxEmbedder(Embedder):
         self.dimension = int(self.embed_batch(["维度"], is_query=True).shape[1])
 
     def embed_batch(self, texts: Sequence[str], *, is_query: bool) -> Vectors:
-        encodings = self._tokenizer.encode_batch(list(texts))
-        feeds = {
-            "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
-            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
-            "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
-        }
+        feeds = token_feeds(self._tokenizer.encode_batch(list(texts)))
         hidden = self._session.run(["hidden"], feeds)[0]
         mask = feeds["attention_mask"][..., None].astype(np.float32)
         pooled = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)

@@ -31,7 +31,6 @@ def examples(utterances: list[Utterance]) -> list[Example]:
     out: dict[tuple[str, str], Example] = {}
     for utterance in utterances:
         for window in windows(utterance.text):
-            text = to_simplified(window.text)
-            out.setdefault((text, window_label(window, utterance)), Example(text, window_label(window, utterance),
-                                                                               utterance.id))
+            text, label = to_simplified(window.text), window_label(window, utterance)
+            out.setdefault((text, label), Example(text, label, utterance.id))
     return list(out.values())

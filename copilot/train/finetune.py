@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from copilot.embedding.onnx import token_feeds
 from copilot.train.config import CheckerTrainConfig
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -66,7 +67,7 @@ def finetune(texts: list[str], labels: list[int], n_labels: int, base: Path, con
         rng.shuffle(batches)
         for batch in batches:
             encodings = tokenizer.encode_batch([texts[i] for i in batch])
-            feeds = _feeds(encodings)
+            feeds = token_feeds(encodings)
             logits = model(**{k: torch.from_numpy(v) for k, v in feeds.items()}).logits
             loss = loss_fn(logits, torch.tensor([labels[i] for i in batch]))
             optimiser.zero_grad()
@@ -76,14 +77,6 @@ def finetune(texts: list[str], labels: list[int], n_labels: int, base: Path, con
     model.eval()
     model.training_seconds = time.perf_counter() - started
     return model
-
-
-def _feeds(encodings: list[Any]) -> dict[str, np.ndarray]:
-    return {
-        "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
-        "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
-        "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
-    }
 
 
 def export_onnx(model: Any, target: Path, quantise: bool) -> Path:
