@@ -33,6 +33,11 @@ class PathSettings(BaseModel):
     prompts_dir: Path = Field(
         default=REPO_ROOT / "prompts", description="Prompt templates for the LLM (one YAML file per prompt)."
     )
+    replies_path: Path = Field(
+        default=REPO_ROOT / "knowledge" / "replies.yaml",
+        description="What model-written replies are held to (claims that need support, form, others' data). "
+        "Product policy rather than a standard, so not part of a knowledge version.",
+    )
 
     @property
     def sources_dir(self) -> Path:
@@ -196,6 +201,22 @@ class LLMSettings(BaseModel):
         description="Budget for the whole composition (both attempts); past it the standard's phrasing is returned.",
     )
     max_tokens: int = Field(default=300, ge=16, le=4096, description="Longest reply the model may write.")
+    max_tokens_field: Literal["both", "max_tokens", "max_completion_tokens"] = Field(
+        default="both",
+        description="How the token limit is sent. OpenAI's current API reads max_completion_tokens; llama.cpp's "
+        "server and other OpenAI-compatible servers only honour max_tokens; both sends the two (OpenAI's "
+        "reasoning models refuse max_tokens: use max_completion_tokens there).",
+    )
+    max_reply_chars: dict[Literal["voice", "chat", "outbound"], int] = Field(
+        default={"voice": 80, "chat": 100, "outbound": 80},
+        description="Longest reply, in characters, per channel (a request without a channel uses the shortest). "
+        "Checked on the model's text: a longer reply is sent back once, then replaced by the standard's wording.",
+    )
+    probe_on_start: bool = Field(
+        default=True,
+        description="Time one short model call when the service starts; the startup log and /readyz warn when "
+        "the deadline leaves no room for it (or for a retry).",
+    )
     temperature: float = Field(default=0.3, ge=0, le=2, description="Sampling temperature.")
     fake_responses: list[str] = Field(
         default=["您好，您反映的问题我已经记录下来，马上为您核实处理，请您稍等。"],

@@ -24,6 +24,7 @@ def make_settings(tmp: Path, *, embedding: str = "fake", store: str = "memory", 
     settings.vector_store.mode = store  # type: ignore[assignment]
     # each test build gets its own collection, so in-memory Chroma state never leaks between tests
     settings.vector_store.collection_prefix = f"t{abs(hash(tmp)) % 10**8}"
+    settings.llm.probe_on_start = False  # a timing call would take a scripted model's first reply
     for key, value in overrides.items():
         section, field = key.split("__")
         setattr(getattr(settings, section), field, value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -47,7 +48,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         holder.start()
+        probe = None
+        if settings.llm.mode != "none" and settings.llm.probe_on_start:
+            probe = asyncio.create_task(holder.probe_llm())
         yield
+        if probe is not None:
+            probe.cancel()
         holder.stop()
 
     app = FastAPI(

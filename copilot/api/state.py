@@ -3,6 +3,7 @@ changes (here, or on another replica sharing the Chroma server), and never serve
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from typing import Literal
@@ -12,11 +13,13 @@ from copilot.admin.service import KnowledgeAdmin
 from copilot.admin.versions import VersionStore
 from copilot.errors import CopilotError, NotReady
 from copilot.index.store import ChromaClient
+from copilot.llm.probe import LatencyProbe, judge
 from copilot.runtime import Copilot
 from copilot.settings import Settings, apply_process_environment
 
 log = logging.getLogger("copilot")
 Status = Literal["loading", "ready", "failed"]
+POLL_S = 0.2
 
 
 class RuntimeHolder:
@@ -32,6 +35,7 @@ class RuntimeHolder:
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         self._refused: str | None = None  # a version seen active elsewhere that failed to build here
+        self.llm_probe: LatencyProbe | None = None  # the model's timed first call, when one is configured
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._load, name="copilot-load", daemon=True)
@@ -70,6 +74,23 @@ class RuntimeHolder:
             self._fail(f"{type(exc).__name__}: {exc}")
             return
         threading.Thread(target=self._follow, name="copilot-follow", daemon=True).start()
+
+    async def probe_llm(self) -> None:
+        """Time one composition once the copilot is ready and warn when the deadline does not fit it. Runs on the
+        serving event loop: the model client's connection pool belongs to the loop that first used it."""
+        while self.status == "loading":
+            await asyncio.sleep(POLL_S)
+        if self._copilot is None:
+            return
+        try:
+            seconds = await self._copilot.compose.probe()
+        except Exception:  # the probe must never take the service down
+            log.exception("timing call to the model failed")
+            seconds = None
+        self.llm_probe = judge(seconds, self.settings.llm)
+        log.info("model timing call: %s", "failed" if seconds is None else f"{seconds:.2f} s")
+        for warning in self.llm_probe.warnings:
+            log.warning("llm: %s", warning)
 
     def _fail(self, reason: str) -> None:
         self.error, self.status = reason, "failed"

@@ -19,6 +19,7 @@ from copilot.check.service import CheckService, forbidden_findings
 from copilot.llm.guard import screen
 from copilot.llm.loop import Done, GuardedLoop, Token
 from copilot.llm.prompts import Prompt, as_data
+from copilot.llm.replies import ReplyRules
 from copilot.privacy.redact import Redaction
 from copilot.rulebook.names import ROLE_NAMES
 from copilot.text.normalize import match_key
@@ -29,6 +30,7 @@ CITED = re.compile(r"\[(\d{1,2})\]")
 QUOTED = re.compile(r"“([^”]{2,})”|\"([^\"]{2,})\"")
 NEGATED = ("不能说", "不可以说", "不要说", "不可说", "不应说", "别说", "不得", "禁止", "忌语", "禁语", "不能用")
 NEGATION_WINDOW = 8
+FORBIDDEN_QUOTE = re.compile(r"「[^」]*」")  # what must not be said, quoted: not a claim of the answer
 
 
 @dataclass(frozen=True)
@@ -51,10 +53,11 @@ class Answered:
 
 
 class Answerer:
-    def __init__(self, loop: GuardedLoop, prompt: Prompt, checker: CheckService) -> None:
+    def __init__(self, loop: GuardedLoop, prompt: Prompt, checker: CheckService, rules: ReplyRules) -> None:
         self._loop = loop
         self._prompt = prompt
         self._checker = checker
+        self._rules = rules
 
     @property
     def instructions(self) -> tuple[str, ...]:
@@ -72,8 +75,18 @@ class Answerer:
             no_rule=NO_RULE,
         )
 
+        passages = "\n".join(c.quote for c in citations)
+        asked = "\n".join([question, *(t.text for t in history)])
+
         async def vet(raw: str) -> Answered:
-            return await self._vet(redaction.restore(raw).strip(), raw, len(citations))
+            answered = await self._vet(redaction.restore(raw).strip(), raw, len(citations))
+            if answered.fallback is None and answered.answered:
+                # numbers, deadlines and remedies come from the passages; facts may come from the question too
+                claimed = FORBIDDEN_QUOTE.sub("", answered.text)
+                if self._rules.unsupported(claimed, f"{passages}\n{asked}", passages):
+                    return Answered(answered.text, cited=answered.cited, check=answered.check,
+                                    fallback="unsupported_claim")
+            return answered
 
         async for event in self._loop.run(messages, redaction, vet, stream=stream):
             if isinstance(event, Token):

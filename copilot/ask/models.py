@@ -11,7 +11,9 @@ from copilot.citations import AskCitation as AskCitation  # re-exported
 
 NO_RULE = "规范中没有相关规定"
 AskOrigin = Literal["passages", "llm"]
-AskFallback = Literal["llm_not_configured", "uncited", "blocked", "prompt_leak", "timeout", "error", "empty"]
+AskFallback = Literal[
+    "llm_not_configured", "uncited", "blocked", "unsupported_claim", "prompt_leak", "timeout", "error", "empty",
+]
 
 
 class ChatTurn(BaseModel):

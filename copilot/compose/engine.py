@@ -6,6 +6,7 @@ Events: tokens as they arrive (unchecked), a retry notice, and last always `Fina
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -15,15 +16,19 @@ from anyio import to_thread
 from copilot.check.models import CheckRequest, CheckResponse, Position, Violation
 from copilot.check.service import CheckService, forbidden_findings
 from copilot.compose.models import Composed, FallbackReason, RetryNotice
-from copilot.llm.guard import screen, unsupported_commitments
-from copilot.llm.loop import GuardedLoop, Token
+from copilot.llm.guard import screen
+from copilot.llm.loop import Done, GuardedLoop, Token
 from copilot.llm.loop import Retry as LoopRetry
 from copilot.llm.prompts import Prompt
+from copilot.llm.replies import ReplyRules
 from copilot.privacy.redact import Redaction
 from copilot.rulebook.models import Channel
 
 if TYPE_CHECKING:
     from langchain_core.messages import BaseMessage
+
+
+PROBE_DEADLINE_S = 120.0  # a timing call waits long enough to measure a slow model, not just to see it time out
 
 
 @dataclass
@@ -34,9 +39,22 @@ class Job:
     instructions: tuple[str, ...]
     redaction: Redaction
     fallback: str
-    grounding: str = ""  # what the model was given to work from; a commitment must come from here
+    grounding: str = ""  # the standard's text the model was given (phrasings, guidance, the rule-based rewrite)
+    context: str = ""  # the conversation or draft the model was given
+    said: str = ""  # what the agent has already said or written (their commitments stand)
     channel: Channel | None = None
     position: Position | None = None
+    max_chars: int | None = None  # the channel's longest reply
+
+    @property
+    def support(self) -> str:
+        """Everything a claim of the reply may rest on."""
+        return f"{self.context}\n{self.grounding}"
+
+    @property
+    def commitments(self) -> str:
+        """What a promise or remedy of the reply may rest on: the company's words, never the customer's."""
+        return f"{self.said}\n{self.grounding}"
 
 
 @dataclass(frozen=True)
@@ -47,6 +65,15 @@ class Retry:
 @dataclass(frozen=True)
 class Final:
     composed: Composed
+    drafts: tuple[Draft, ...] = ()  # every reply the model wrote, vetted, in order (for evaluation and reports)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the model wrote (placeholders restored, nothing stripped) and why it was not used, if it was not."""
+
+    text: str
+    reason: FallbackReason | None
 
 
 Event = Token | Retry | Final
@@ -55,6 +82,7 @@ Event = Token | Retry | Final
 @dataclass
 class _Verdict:
     text: str
+    written: str  # the model's text before prefixes and quotes were stripped
     check: CheckResponse | None = None
     reason: FallbackReason | None = None
     violations: list[Violation] = field(default_factory=list)
@@ -65,14 +93,19 @@ class Drafter:
     """Compose's use of the guarded loop: its vetting (the checker, with a stricter bar for promises) and its
     fallback (the standard's wording)."""
 
-    def __init__(self, loop: GuardedLoop, revise: Prompt, checker: CheckService) -> None:
+    def __init__(self, loop: GuardedLoop, revise: Prompt, checker: CheckService, rules: ReplyRules) -> None:
         self._loop = loop
         self._revise = revise
         self._checker = checker
+        self._rules = rules
 
     async def run(self, job: Job, stream: bool = False) -> AsyncIterator[Event]:
+        drafts: list[Draft] = []
+
         async def vet(raw: str) -> _Verdict:
-            return await self._vet(raw, job)
+            verdict = await self._vet(raw, job)
+            drafts.append(Draft(verdict.written, verdict.reason))
+            return verdict
 
         async for event in self._loop.run(job.messages, job.redaction, vet, self._revision, stream=stream):
             if isinstance(event, Token):
@@ -82,26 +115,43 @@ class Drafter:
                 yield Retry(RetryNotice(reason=verdict.reason or "blocked", violations=verdict.violations))
             elif event.accepted and event.verdict is not None and event.verdict.check is not None:
                 yield Final(Composed(text=event.verdict.text, origin="llm", fallback_reason=None,
-                                     attempts=event.attempts, check=event.verdict.check))
+                                     attempts=event.attempts, check=event.verdict.check), tuple(drafts))
             else:
                 reason = event.failure or (event.verdict.reason if event.verdict else None) or "error"
-                yield Final(await fallback(self._checker, job, reason, event.attempts))
+                yield Final(await fallback(self._checker, job, reason, event.attempts), tuple(drafts))
 
     async def _vet(self, raw: str, job: Job) -> _Verdict:
-        text = job.redaction.restore(raw).strip().strip("“”\"")
-        if screened := screen(text, raw, job.instructions, self._checker.settings.max_draft_chars):
-            return _Verdict(text, reason=screened)
+        written = job.redaction.restore(raw).strip()
+        text = self._rules.clean(written)
+        if screened := screen(text, raw, job.instructions, job.max_chars):
+            problems = [f"回复有{len(text)}个字，超过了{job.max_chars}个字的上限，请精简到上限以内"] \
+                if screened == "too_long" else []
+            return _Verdict(text, written, reason=screened, problems=problems)
+        if self._rules.hands_over_others_data(text):
+            return _Verdict(text, written, reason="others_data", problems=[self._rules.words.others_data.problem])
         check = await check_text(self._checker, text, job)
         # The model is held to a stricter bar than an agent: any finding of a forbidden category fails it.
         failing = forbidden_findings(check)
         if failing:
             problems = [f"“{job.redaction.redact(v.text)}”：{v.reason}"
                         + (f"，规范用语：“{v.alternative}”" if v.alternative else "") for v in failing]
-            return _Verdict(text, check, "blocked", failing, problems)
-        if terms := unsupported_commitments(text, job.grounding):
-            problems = [f"“{term}”：规范话术中没有这项承诺，不要提出" for term in terms]
-            return _Verdict(text, check, "unsupported_promise", problems=problems)
-        return _Verdict(text, check)
+            return _Verdict(text, written, check, "blocked", failing, problems)
+        if claims := self._rules.unsupported(text, job.support, job.commitments):
+            problems = [job.redaction.redact(claim.problem()) for claim in claims]
+            return _Verdict(text, written, check, "unsupported_claim", problems=problems)
+        return _Verdict(text, written, check)
+
+    async def time_call(self, job: Job) -> float | None:
+        """Seconds the model takes to write one reply to `job` (accepted unvetted), or None if the call failed."""
+        started = time.perf_counter()
+
+        async def accept(raw: str) -> _Verdict:
+            return _Verdict(raw, raw)
+
+        async for event in self._loop.run(job.messages, job.redaction, accept, deadline_s=PROBE_DEADLINE_S):
+            if isinstance(event, Done):
+                return time.perf_counter() - started if event.failure is None else None
+        return None
 
     def _revision(self, raw: str, problems: Sequence[str]) -> list[BaseMessage]:
         from langchain_core.messages import AIMessage

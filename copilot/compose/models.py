@@ -11,7 +11,8 @@ from copilot.suggest.models import SuggestRequest, SuggestResponse
 
 Origin = Literal["llm", "standard"]
 FallbackReason = Literal[
-    "llm_not_configured", "blocked", "unsupported_promise", "timeout", "error", "empty", "too_long", "prompt_leak",
+    "llm_not_configured", "blocked", "unsupported_claim", "others_data", "timeout", "error", "empty", "too_long",
+    "prompt_leak",
 ]
 
 
@@ -26,8 +27,10 @@ class Composed(BaseModel):
     fallback_reason: FallbackReason | None = Field(
         default=None,
         description="Why the standard's wording was returned: no LLM configured; the model's text was blocked "
-        "twice by the checker, or twice offered a remedy (refund, compensation…) its grounding does not mention; "
-        "timeout; error; an empty or over-long reply; or a reply repeating its instructions.",
+        "twice by the checker; it twice stated an action, remedy, amount, duration or date that neither the "
+        "conversation nor the standard's text supports (unsupported_claim); it went along with a request for "
+        "another person's data (others_data); timeout; error; an empty reply; a reply over the channel's length "
+        "twice; or a reply repeating its instructions.",
     )
     attempts: int = Field(ge=0, le=2, description="Model calls made (a blocked first draft is retried once).")
     check: CheckResponse = Field(description="The checker's verdict on `text`.")

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 from anyio import to_thread
 
-from copilot.check.models import CheckRequest, CheckResponse, RewriteResponse
+from copilot.check.models import CheckRequest, CheckResponse, Position, RewriteResponse
 from copilot.check.service import CheckService
 from copilot.compose.engine import Drafter, Event, Final, Job, fallback
 from copilot.compose.models import (
@@ -19,26 +19,30 @@ from copilot.compose.models import (
 )
 from copilot.llm.loop import GuardedLoop
 from copilot.llm.prompts import PromptLibrary, as_data
+from copilot.llm.replies import load_reply_rules
 from copilot.privacy.redact import Redaction
-from copilot.rulebook.models import Rulebook
+from copilot.rulebook.models import Channel, Rulebook, Scenario
 from copilot.rulebook.names import CHANNEL_NAMES, ROLE_NAMES
-from copilot.settings import Settings
+from copilot.settings import LLMSettings, Settings
 from copilot.suggest.models import SuggestResponse
 from copilot.suggest.service import SuggestService
-from copilot.suggest.transcript import parse_transcript
+from copilot.suggest.transcript import Turn, parse_transcript
 
 PROMPTS = ("compose", "revise", "rewrite")
 TRANSCRIPT_TURNS = 6
+DEFAULT_MAX_CHARS = 80
+REWRITE_SLACK = 20  # a fluent rewrite may run a little longer than the draft it rewrites
 
 
 class ComposeService:
     def __init__(self, rulebook: Rulebook, suggester: SuggestService, checker: CheckService, drafter: Drafter | None,
-                 prompts: PromptLibrary | None) -> None:
+                 prompts: PromptLibrary | None, llm_settings: LLMSettings | None = None) -> None:
         self._rulebook = rulebook
         self._suggester = suggester
         self._checker = checker
         self._drafter = drafter
         self._prompts = prompts
+        self._llm_settings = llm_settings or LLMSettings()
 
     @classmethod
     def build(cls, settings: Settings, rulebook: Rulebook, suggester: SuggestService, checker: CheckService,
@@ -46,11 +50,19 @@ class ComposeService:
         if llm is None:  # no LLM: nothing of LangChain's is imported or loaded
             return cls(rulebook, suggester, checker, None, None)
         prompts = PromptLibrary(settings.paths.prompts_dir, PROMPTS)
-        return cls(rulebook, suggester, checker, Drafter(llm, prompts["revise"], checker), prompts)
+        drafter = Drafter(llm, prompts["revise"], checker, load_reply_rules(settings.paths.replies_path))
+        return cls(rulebook, suggester, checker, drafter, prompts, settings.llm)
 
     @property
     def configured(self) -> bool:
         return self._drafter is not None
+
+    def max_chars(self, channel: Channel | None) -> int:
+        """The channel's longest reply; the shortest of them when the channel is not known."""
+        limits = self._llm_settings.max_reply_chars
+        if channel is not None and channel in limits:
+            return limits[channel]
+        return min(limits.values(), default=DEFAULT_MAX_CHARS)
 
     def instructions(self) -> tuple[str, ...]:
         """The fixed text of every prompt (what a reply must never repeat); empty without an LLM."""
@@ -94,30 +106,51 @@ class ComposeService:
         approved = [s.text for s in response.suggestions if s.kind == "approved"]
         if response.scenario is None or not approved:
             return None
-        redaction = Redaction()
         scenario = self._rulebook.scenario(response.scenario.id)
+        return self._job(scenario, approved, request.transcript, request.channel, request.position)
+
+    def _job(self, scenario: Scenario, approved: list[str], transcript: str | list[Turn], channel: Channel | None,
+             position: Position | None) -> Job:
+        redaction = Redaction()
+        turns = parse_transcript(transcript)
         job = Job(messages=[], instructions=(), redaction=redaction, fallback=approved[0],
                   grounding="\n".join([*approved, *(g.text for g in scenario.guidance)]),
-                  channel=request.channel, position=request.position)
+                  context="\n".join(t.text for t in turns),
+                  said="\n".join(t.text for t in turns if t.role == "agent"),
+                  channel=channel, position=position, max_chars=self.max_chars(channel))
         if self._prompts is None:
             return job
-        turns = parse_transcript(request.transcript)[-TRANSCRIPT_TURNS:]
         prompt = self._prompts["compose"]
         job.messages = prompt.render(
+            max_chars=str(job.max_chars),
             scenario=scenario.title,
             situation=scenario.situation,
             phrasings=_numbered(approved),
             guidance=_numbered([g.text for g in scenario.guidance]) or "（无）",
-            channel=CHANNEL_NAMES[request.channel],
-            transcript="\n".join(f"{ROLE_NAMES[t.role]}：{as_data(redaction.redact(t.text))}" for t in turns),
+            channel=CHANNEL_NAMES[channel],
+            transcript="\n".join(f"{ROLE_NAMES[t.role]}：{as_data(redaction.redact(t.text))}"
+                                  for t in turns[-TRANSCRIPT_TURNS:]),
         )
         job.instructions = prompt.instructions
         return job
 
+    async def probe(self) -> float | None:
+        """Seconds one composition takes from the model (a customer example of the first scenario, unvetted,
+        under a generous deadline), so the admin learns whether the configured deadline fits; None without an
+        LLM or when the call failed."""
+        if self._drafter is None:
+            return None
+        scenario = self._rulebook.scenarios[0]
+        job = self._job(scenario, [p.text for p in scenario.approved], f"客户：{scenario.examples[0]}", None, None)
+        return await self._drafter.time_call(job)
+
     def rewrite_job(self, request: CheckRequest, check: CheckResponse, rewritten: RewriteResponse) -> Job:
         redaction = Redaction()
+        # the agent's own draft is theirs to stand by: its facts and commitments may stay
         job = Job(messages=[], instructions=(), redaction=redaction, fallback=rewritten.draft,
-                  grounding=f"{request.draft}\n{rewritten.draft}", channel=request.channel, position=request.position)
+                  grounding=rewritten.draft, context=request.draft, said=request.draft,
+                  channel=request.channel, position=request.position,
+                  max_chars=max(self.max_chars(request.channel), len(rewritten.draft) + REWRITE_SLACK))
         if self._prompts is None:
             return job
         blocking = [v for v in check.violations if v.severity == "block"]

@@ -33,6 +33,15 @@ def run(
     max_fpr: Annotated[float | None, typer.Option("--max-fpr", help="Fail above this false-positive rate.")] = None,
     min_compose_safe: Annotated[float | None, typer.Option(
         "--min-compose-safe", help="Fail below this share of safe composed replies (compose cases).")] = None,
+    min_compose_grounded: Annotated[float | None, typer.Option(
+        "--min-compose-grounded", help="Fail below this share of the model's replies with no unsupported claim."
+    )] = None,
+    min_compose_on_topic: Annotated[float | None, typer.Option(
+        "--min-compose-on-topic", help="Fail below this share of the model's replies on the detected scenario."
+    )] = None,
+    min_compose_form: Annotated[float | None, typer.Option(
+        "--min-compose-form", help="Fail below this share of the model's replies in form (length, no prefix)."
+    )] = None,
     min_ask_hit: Annotated[float | None, typer.Option(
         "--min-ask-hit", help="Fail below this share of ask questions answered from the right passage.")] = None,
     min_qa_accuracy: Annotated[float | None, typer.Option(
@@ -52,7 +61,8 @@ def run(
     label = f"{copilot.embedder.name} · retrieval {settings.retrieval.mode} · llm {settings.llm.mode}"
     outcome = evaluate(copilot, suite, label=label, suites=names,
                        thresholds=Thresholds(min_hit3, min_f1, max_fpr, min_compose_safe, min_ask_hit,
-                                                             min_qa_accuracy))
+                                             min_qa_accuracy, min_compose_grounded, min_compose_on_topic,
+                                             min_compose_form))
     _print(outcome.report)
     _write(outcome, json_out, junit_out, html_out)
     if ablate:
@@ -116,15 +126,20 @@ def _print_compose(report: EvalReport) -> None:
     assert report.compose is not None
     c = report.compose
     table = Table(title=f"compose · llm {c.llm}")
-    for column in ("case", "attack", "origin", "fallback", "safe", "reply"):
+    for column in ("case", "attack", "origin", "fallback", "safe", "model: grounded/on topic/form", "reply"):
         table.add_column(column, overflow="fold")
     for r in c.results:
+        judged = "–" if r.grounded is None else "/".join(
+            "[green]y[/green]" if ok else "[red]n[/red]" for ok in (r.grounded, r.on_topic, r.form))
         table.add_row(r.id, r.attack, r.origin or "–", r.fallback_reason or "–",
-                      "[green]yes[/green]" if r.safe else f"[red]NO[/red] {', '.join(r.leaked)}", r.text[:60])
+                      "[green]yes[/green]" if r.safe else f"[red]NO[/red] {', '.join(r.leaked)}", judged, r.text[:60])
     console.print(table)
     note = " (no LLM configured: every reply is the standard's phrasing)" if c.llm == "none" else ""
-    console.print(f"compose safe {c.safe_rate:.3f}, written by the model {c.llm_rate:.3f}, fallbacks {c.fallbacks}; "
-                  f"p50 {c.latency.p50_ms} ms{note}")
+    model = "" if c.grounded_rate is None else (
+        f"; the model's replies: grounded {c.grounded_rate:.3f}, on topic {c.on_topic_rate:.3f}, "
+        f"in form {c.form_rate:.3f}")
+    console.print(f"compose safe {c.safe_rate:.3f}, model text used {c.llm_rate:.3f}{model}, fallbacks "
+                  f"{c.fallbacks}; p50 {c.latency.p50_ms} ms{note}")
 
 
 def _print_ask(report: EvalReport) -> None:

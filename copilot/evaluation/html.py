@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from copilot.evaluation.report import CheckFailure, EvalReport
+from copilot.evaluation.report import CheckFailure, ComposeCaseResult, EvalReport
 
 STYLE = """
 body{font-family:system-ui,"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;margin:2rem;color:#1a1a1a;
@@ -85,12 +85,26 @@ def _check(report: EvalReport) -> str:
 def _compose(report: EvalReport) -> str:
     assert report.compose is not None
     c = report.compose
+    model = "" if c.grounded_rate is None else (
+        f" · 模型原稿：有据 {pct(c.grounded_rate)} · 切题 {pct(c.on_topic_rate or 0)} · 格式 {pct(c.form_rate or 0)}")
     summary = (f"<h2>LLM 组稿（compose）</h2><p>模型：{escape(c.llm)} · {c.cases} 条 · 安全 {pct(c.safe_rate)} · "
-               f"模型撰写 {pct(c.llm_rate)} · 回退 {escape(str(c.fallbacks))} · p50 {c.latency.p50_ms} ms</p>")
+               f"采用模型原稿 {pct(c.llm_rate)}{model} · 回退 {escape(str(c.fallbacks))} · "
+               f"p50 {c.latency.p50_ms} ms</p>")
     rows = [[escape(r.id), escape(r.attack), escape(r.origin or "–"), escape(r.fallback_reason or "–"),
              "<span class=pass>是</span>" if r.safe else f"<span class=fail>否</span> {escape(', '.join(r.leaked))}",
-             escape(r.text)] for r in c.results]
-    return summary + html_table(["id", "攻击", "来源", "回退原因", "安全", "回复"], rows)
+             _judged(r), escape(r.model_text or "–") if r.origin == "standard" else "", escape(r.text)]
+            for r in c.results]
+    # a rejected case shows the model's text beside the standard's wording that replaced it
+    return summary + html_table(["id", "攻击", "来源", "回退原因", "安全", "有据/切题/格式", "模型原稿（未采用）",
+                                 "给坐席的回复"], rows)
+
+
+def _judged(r: ComposeCaseResult) -> str:
+    if r.grounded is None:
+        return "–"
+    marks = " / ".join("<span class=pass>✓</span>" if ok else "<span class=fail>✗</span>"
+                       for ok in (r.grounded, r.on_topic, r.form))
+    return marks + (f"<br>{escape(', '.join(r.unsupported))}" if r.unsupported else "")
 
 
 def _ask(report: EvalReport) -> str:

@@ -81,13 +81,30 @@ class ComposeCaseResult(BaseModel):
     text: str
     safe: bool
     leaked: list[str] = Field(description="must_not_contain fragments found in the reply.")
+    model_text: str | None = Field(
+        default=None, description="The model's first reply as it wrote it; null when it wrote none."
+    )
+    grounded: bool | None = Field(default=None, description="The model's reply makes no unsupported claim.")
+    on_topic: bool | None = Field(default=None, description="The model's reply addresses the detected scenario.")
+    form: bool | None = Field(default=None, description="The model's reply is within length, without prefix or quotes.")
+    unsupported: list[str] = Field(default_factory=list, description="Its claims with nothing behind them.")
 
 
 class ComposeSection(BaseModel):
     llm: str = Field(description="The llm mode the suite ran against; `none` means every reply is the standard's.")
     cases: int
     safe_rate: float = Field(description="Share of replies that pass the checker and contain nothing forbidden.")
-    llm_rate: float = Field(description="Share of composed replies written by the model (not a fallback).")
+    llm_rate: float = Field(description="Share of composed replies written by the model (not a fallback): the "
+                            "share of model text used.")
+    grounded_rate: float | None = Field(
+        default=None, description="Share of the model's replies with no unsupported claim (null without a model)."
+    )
+    on_topic_rate: float | None = Field(
+        default=None, description="Share of the model's replies that address the detected scenario."
+    )
+    form_rate: float | None = Field(
+        default=None, description="Share of the model's replies within the channel's length, with no prefix or quotes."
+    )
     fallbacks: dict[str, int]
     latency: Latency
     results: list[ComposeCaseResult]

@@ -43,6 +43,9 @@ class Thresholds:
     min_compose_safe: float | None = None
     min_ask_hit: float | None = None
     min_qa_accuracy: float | None = None
+    min_compose_grounded: float | None = None
+    min_compose_on_topic: float | None = None
+    min_compose_form: float | None = None
 
 
 @dataclass(frozen=True)
@@ -142,11 +145,22 @@ def _compose_section(report: ComposeReport) -> ComposeSection:
     results = [
         ComposeCaseResult(id=r.case.id, attack=r.case.attack, origin=r.composed.origin if r.composed else None,
                           fallback_reason=r.composed.fallback_reason if r.composed else None,
-                          text=r.composed.text if r.composed else "", safe=r.safe, leaked=r.leaked)
+                          text=r.composed.text if r.composed else "", safe=r.safe, leaked=r.leaked,
+                          model_text=r.drafts[0].text if r.drafts else None,
+                          grounded=r.judged.grounded if r.judged else None,
+                          on_topic=r.judged.on_topic if r.judged else None,
+                          form=r.judged.form if r.judged else None,
+                          unsupported=list(r.judged.unsupported) if r.judged else [])
         for r in report.results
     ]
+
+    def rate(metric: str) -> float | None:
+        value = report.rate(metric)
+        return None if value is None else round(value, 4)
+
     return ComposeSection(llm=report.llm, cases=len(results), safe_rate=round(report.safe_rate, 4),
-                          llm_rate=round(report.llm_rate, 4), fallbacks=report.fallbacks(),
+                          llm_rate=round(report.llm_rate, 4), grounded_rate=rate("grounded"),
+                          on_topic_rate=rate("on_topic"), form_rate=rate("form"), fallbacks=report.fallbacks(),
                           latency=_latency([r.latency_ms for r in report.results]), results=results)
 
 
@@ -186,6 +200,9 @@ def _judge(limits: Thresholds, suggest: SuggestSection | None, check: CheckSecti
     gates = [  # (name, limit, value, True when the value must stay at or under the limit)
         ("ask hit rate >=", limits.min_ask_hit, ask.hit_rate if ask else None, False),
         ("compose safe rate >=", limits.min_compose_safe, compose.safe_rate if compose else None, False),
+        ("compose grounded rate >=", limits.min_compose_grounded, compose.grounded_rate if compose else None, False),
+        ("compose on-topic rate >=", limits.min_compose_on_topic, compose.on_topic_rate if compose else None, False),
+        ("compose form rate >=", limits.min_compose_form, compose.form_rate if compose else None, False),
         ("suggest hit@3 >=", limits.min_hit3, suggest.overall.hit_at_3 if suggest else None, False),
         ("check F1 >=", limits.min_f1, check.overall.f1 if check else None, False),
         ("check false-positive rate <=", limits.max_fpr, check.overall.false_positive_rate if check else None, True),

@@ -33,11 +33,23 @@ def _openai(settings: LLMSettings) -> BaseChatModel:
         api_key=settings.api_key,
         timeout=settings.timeout_s,
         max_retries=settings.max_retries,
-        max_tokens=settings.max_tokens,
         temperature=settings.temperature,
         # OpenAI-compatible servers (vLLM, Ollama, llama.cpp) speak chat completions, not the Responses API.
         use_responses_api=False,
+        **token_limit(settings),
     )
+
+
+def token_limit(settings: LLMSettings) -> dict[str, Any]:
+    """ChatOpenAI's arguments for the token limit. LangChain renames its `max_tokens` to max_completion_tokens,
+    which llama.cpp's server ignores, so the plain field goes in the request body itself."""
+    field = settings.max_tokens_field
+    limit: dict[str, Any] = {}
+    if field in ("both", "max_completion_tokens"):
+        limit["max_tokens"] = settings.max_tokens
+    if field in ("both", "max_tokens"):
+        limit["extra_body"] = {"max_tokens": settings.max_tokens}
+    return limit
 
 
 @chat_models.register("fake")

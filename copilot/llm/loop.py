@@ -75,9 +75,10 @@ class GuardedLoop:
         self._settings = settings
 
     async def run(self, messages: list[BaseMessage], redaction: Redaction, vet: Vet[V], revise: Revise | None = None,
-                  stream: bool = False) -> AsyncIterator[Token | Retry[V] | Done[V]]:
-        """Tokens (when streaming), at most one Retry (only with `revise`), then exactly one Done."""
-        deadline = deadline_after(self._settings.deadline_s)
+                  stream: bool = False, deadline_s: float | None = None) -> AsyncIterator[Token | Retry[V] | Done[V]]:
+        """Tokens (when streaming), at most one Retry (only with `revise`), then exactly one Done. The deadline
+        is the configured one unless `deadline_s` is given."""
+        deadline = deadline_after(deadline_s or self._settings.deadline_s)
         messages = list(messages)
         tries = 2 if revise is not None else 1
         attempts, verdict = 0, None

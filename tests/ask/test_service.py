@@ -41,9 +41,15 @@ def test_below_the_support_threshold_the_answer_is_no_rule(fake_copilot: Copilot
 
 
 def test_a_cited_llm_answer_is_kept(fake_copilot: Copilot, tmp_path: Path) -> None:
-    response = _ask(_service(fake_copilot, tmp_path, "应在24小时内给出明确答复，可以说“很抱歉，我们会尽快答复您” [2]"))
+    response = _ask(_service(fake_copilot, tmp_path, "应尽快给出明确答复，可以说“很抱歉，我们会尽快答复您” [2]"))
     assert response.origin == "llm" and response.cited == [2] and response.fallback_reason is None
     assert response.check is not None and not response.check.flagged
+
+
+def test_an_answer_with_a_number_no_passage_gives_falls_back(fake_copilot: Copilot, tmp_path: Path) -> None:
+    # a deadline the cited passages do not state is the model's own invention
+    response = _ask(_service(fake_copilot, tmp_path, "应在37个工作日内给出明确答复 [2]"))
+    assert (response.origin, response.fallback_reason) == ("passages", "unsupported_claim")
 
 
 def test_an_uncited_llm_answer_falls_back_to_the_passages(fake_copilot: Copilot, tmp_path: Path) -> None:
@@ -68,7 +74,7 @@ def test_quoting_what_must_not_be_said_is_not_blocked(fake_copilot: Copilot, tmp
 
 
 def test_the_stream_sends_passages_then_tokens_then_the_answer(fake_copilot: Copilot, tmp_path: Path) -> None:
-    service = _service(fake_copilot, tmp_path, "应在24小时内答复您的电话13812345678 [1]")
+    service = _service(fake_copilot, tmp_path, "应尽快答复您的电话13812345678 [1]")
 
     async def collect() -> list[object]:
         return [event async for event in service.events(QUESTION, [], stream=True)]

@@ -1,8 +1,9 @@
 """A small OpenAI-compatible chat-completions server for tests, started on loopback with scripted acts.
 
 Each request takes the next act from the script (cycling): a reply (streamed in chunks when the
-client asks for a stream), an HTTP error status, a delay before answering, or an echo of the system prompt (a
-model that obeys "reveal your instructions"). Every request body is recorded for assertions.
+client asks for a stream), an HTTP error status, a delay before answering, an echo of the system prompt (a
+model that obeys "reveal your instructions") or of its first approved phrasing (a model that behaves), cut at
+`max_tokens` when asked (a server that honours only that field). Every request body is recorded for assertions.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class Act:
     status: int = 200
     delay_s: float = 0.0
     echo_system: bool = False
+    echo_phrasing: bool = False  # a well-behaved model: the first approved phrasing of its prompt, as given
+    honour_max_tokens: bool = False  # cut the reply at `max_tokens` characters, as llama.cpp's server does
 
 
 @dataclass
@@ -55,8 +58,13 @@ def _app(script: ScriptedLLM) -> FastAPI:
             return JSONResponse({"error": {"message": "scripted failure", "type": "server_error"}},
                                 status_code=act.status)
         text = act.reply
+        system = next((m["content"] for m in body["messages"] if m["role"] == "system"), "")
         if act.echo_system:
-            text = next(m["content"] for m in body["messages"] if m["role"] == "system")
+            text = system
+        if act.echo_phrasing:
+            text = _first_phrasing(system)
+        if act.honour_max_tokens and "max_tokens" in body:
+            text = text[: body["max_tokens"]]  # one token per character: close enough for Chinese text
         if body.get("stream"):
             return StreamingResponse(_chunks(body["model"], text), media_type="text/event-stream")
         return JSONResponse({
@@ -66,6 +74,12 @@ def _app(script: ScriptedLLM) -> FastAPI:
         })
 
     return app
+
+
+def _first_phrasing(system: str) -> str:
+    """The first numbered line after the phrasings heading of the compose prompt."""
+    lines = system.rsplit("规范话术（", 1)[-1].splitlines()
+    return next(line.split(". ", 1)[1] for line in lines if line[:1].isdigit() and ". " in line)
 
 
 async def _chunks(model: str, text: str) -> AsyncIterator[str]:

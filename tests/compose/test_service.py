@@ -125,7 +125,7 @@ def test_a_remedy_the_grounding_never_mentions_is_refused(fake_copilot: Copilot,
     composed = _compose(service, fake_copilot)
     assert (composed.origin, composed.attempts, composed.text) == ("llm", 2, GOOD)
     composed = _compose(_service(fake_copilot, tmp_path, "这边为您申请免单。"), fake_copilot)
-    assert composed.fallback_reason == "unsupported_promise"
+    assert composed.fallback_reason == "unsupported_claim"
 
 
 def test_suggest_and_compose_adds_the_reply_only_when_asked(fake_copilot: Copilot, tmp_path: Path) -> None:

@@ -12,7 +12,8 @@ from copilot.settings import REPO_ROOT
 
 def test_project_prompts_load_and_declare_their_variables() -> None:
     library = PromptLibrary(REPO_ROOT / "prompts", PROMPTS)
-    assert library["compose"].variables == {"scenario", "situation", "phrasings", "guidance", "channel", "transcript"}
+    assert library["compose"].variables == {"max_chars", "scenario", "situation", "phrasings", "guidance",
+                                                "channel", "transcript"}
     messages = library["revise"].render(violations="- 你烦不烦")
     assert "你烦不烦" in messages[-1].text
     # the fixed instructions are what the leak guard compares replies with; variables are not in them
@@ -22,7 +23,7 @@ def test_project_prompts_load_and_declare_their_variables() -> None:
 def test_a_missing_variable_is_an_error_naming_it() -> None:
     prompt = PromptLibrary(REPO_ROOT / "prompts", PROMPTS)["compose"]
     with pytest.raises(ConfigurationInvalid, match="transcript") as info:
-        prompt.render(scenario="s", situation="s", phrasings="p", guidance="g", channel="c")
+        prompt.render(max_chars="80", scenario="s", situation="s", phrasings="p", guidance="g", channel="c")
     assert info.value.details["missing"] == ["transcript"]
 
 

@@ -27,6 +27,8 @@ def readyz(holder: HolderDep) -> JSONResponse:
             knowledge_version=holder.version,
             llm=holder.settings.llm.mode,
         )
+        if holder.llm_probe is not None:
+            body["llm_probe"] = holder.llm_probe.model_dump()
         return JSONResponse(body)
     if holder.error:
         body["error"] = holder.error

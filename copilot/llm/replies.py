@@ -1,0 +1,277 @@
+"""What a model-written reply is held to beyond the draft checker (rules in knowledge/replies.yaml):
+
+- **claims**: an action stated as done or promised, a remedy, an amount, a duration or a moment must be
+  supported by the text the reply was given (the transcript, the standard's phrasings, the cited passages);
+- **form**: role prefixes and wrapping quotes are stripped, the length is checked per channel;
+- **others' data**: a reply must not go along with a request for another person's personal data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError
+
+from copilot.errors import KnowledgeInvalid
+from copilot.text.clauses import clauses
+from copilot.text.normalize import match_key, to_simplified
+from copilot.text.numbers import NUMBER, number_value
+
+ClaimKind = Literal["done", "promise", "remedy", "number", "moment"]
+PLACEHOLDER = re.compile(r"\[[^\[\]]{1,12}\]")  # [电话1]: the redaction's placeholders are not numbers
+NEGATION_REACH = 3  # characters before a marker or action in which a negation cancels the claim
+ACTION_REACH = 4  # a marker after its action (处理完毕, 修好了) may hold the action's last characters
+# Done actions are supported by text saying they happened: a done marker, or 了/过 after the action.
+PERFECTIVE = ("了", "过")
+
+
+class UnitSpelling(BaseModel):
+    kind: str
+    spellings: list[str] = Field(min_length=1)
+
+
+class ClaimWords(BaseModel):
+    done_markers: list[str] = Field(min_length=1)
+    will_markers: list[str] = Field(min_length=1)
+    actions: list[str] = Field(min_length=1)
+    in_call: list[str] = Field(default_factory=list)
+    negations: list[str] = Field(default_factory=list)
+    remedies: list[str] = Field(default_factory=list)
+    units: list[UnitSpelling] = Field(min_length=1)
+    moments: list[str] = Field(default_factory=list)
+
+
+class FormWords(BaseModel):
+    role_prefixes: list[str] = Field(default_factory=list)
+    quotes: list[str] = Field(default_factory=list)
+
+
+class OthersDataWords(BaseModel):
+    who: list[str] = Field(min_length=1)
+    what: list[str] = Field(min_length=1)
+    refusals: list[str] = Field(default_factory=list)
+    problem: str
+
+
+class ReplyWords(BaseModel):
+    claims: ClaimWords
+    form: FormWords
+    others_data: OthersDataWords
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim of a reply: the clause it is in, what kind, and the anchor that must be supported."""
+
+    clause: str
+    kind: ClaimKind
+    anchor: str
+    by_customer: bool = False  # a done action of the customer's own (您已经提交了申请): theirs to state
+
+    @property
+    def needs_commitment(self) -> bool:
+        """Only what the company said can back it: a promise, a remedy, or an action of the company's done."""
+        return self.kind in ("promise", "remedy") or (self.kind == "done" and not self.by_customer)
+
+    def problem(self) -> str:
+        """Told to the model when it gets a second try."""
+        return f"“{self.clause}”：对话和规范话术中都没有“{self.anchor}”这件事，不要自行陈述、承诺或编造数字和时间"
+
+
+def _key(text: str) -> str:
+    """Simplified, half-width, lower case, separators kept (clause boundaries matter); 星期/礼拜 → 周."""
+    folded = to_simplified(text).translate(str.maketrans("０１２３４５６７８９％", "0123456789%")).lower()
+    return folded.replace("星期天", "周日").replace("星期", "周").replace("礼拜天", "周日").replace("礼拜", "周")
+
+
+class ReplyRules:
+    def __init__(self, words: ReplyWords) -> None:
+        self.words = words
+        claims = words.claims
+        self._done = sorted(map(_key, claims.done_markers), key=len, reverse=True)
+        self._will = sorted(map(_key, claims.will_markers), key=len, reverse=True)
+        self._actions = sorted(map(_key, claims.actions), key=len, reverse=True)
+        self._in_call = set(map(_key, claims.in_call))
+        self._moments = sorted({_key(m) for m in claims.moments}, key=len, reverse=True)
+        units = [(_key(s), u.kind) for u in claims.units for s in u.spellings]
+        units.sort(key=lambda pair: len(pair[0]), reverse=True)
+        self._units = units
+
+    @cached_property
+    def _prefix(self) -> re.Pattern[str]:
+        names = "|".join(re.escape(p) for p in sorted(self.words.form.role_prefixes, key=len, reverse=True))
+        return re.compile(rf"^\s*(?:{names})\s*[:：]\s*", re.IGNORECASE)
+
+    # --- form ---------------------------------------------------------------------------------------------
+
+    def has_prefix(self, text: str) -> bool:
+        return bool(self._prefix.match(text))
+
+    def is_quoted(self, text: str) -> bool:
+        stripped = text.strip()
+        return len(stripped) >= 2 and any(stripped[0] == q[0] and stripped[-1] == q[-1] for q in self.words.form.quotes)
+
+    def clean(self, text: str) -> str:
+        """The reply without role prefixes or wrapping quotes (repeatedly: 回复：“坐席：…”)."""
+        previous = None
+        text = text.strip()
+        while text != previous:
+            previous = text
+            text = self._prefix.sub("", text, count=1).strip()
+            if self.is_quoted(text):
+                text = text[1:-1].strip()
+        return text
+
+    # --- claims -------------------------------------------------------------------------------------------
+
+    def claims(self, text: str) -> list[Claim]:
+        found: list[Claim] = []
+        for window in clauses(PLACEHOLDER.sub("", text)):
+            key = _key(window.text)
+            found += self._action_claims(window.text, key)
+            found += [Claim(window.text, "number", anchor) for anchor in self._numbers(key)]
+            found += [Claim(window.text, "moment", m) for m in self._moments_in(key)]
+        return list(dict.fromkeys(found))
+
+    def unsupported(self, text: str, support: str, commitments: str | None = None) -> list[Claim]:
+        """The claims of `text` that the text the reply was given does not back. Numbers, moments and what the
+        customer did may rest on all of it (`support`); promises, remedies and actions of the company stated as
+        done only on `commitments`, what the company has said (the standard's text, the agent's own turns): a
+        customer saying "it was refunded already" or demanding a refund makes neither true."""
+        facts = _Support(self, support)
+        promised = facts if commitments is None else _Support(self, commitments)
+        return [claim for claim in self.claims(text)
+                if not (promised if claim.needs_commitment else facts).backs(claim)]
+
+    def _action_claims(self, clause: str, key: str) -> list[Claim]:
+        claims = []
+        for marker_at in self._hits(key, self._done):
+            # 已 comes before its action (已为您退款); 完毕, 好了 after it (处理完毕)
+            forward = key.startswith("已", marker_at)
+            action = (self._action_near(key, marker_at, forward)
+                      or _compound_action(key, marker_at, self._done))
+            if action:
+                claims.append(Claim(clause, "done", action, _by_customer(key, marker_at)))
+        for marker_at in self._hits(key, self._will):
+            action = self._action_near(key, marker_at)
+            if action and action not in self._in_call:
+                claims.append(Claim(clause, "promise", action))
+        if not claims and (self._moments_in(key) or self._numbers(key)):
+            # an outcome with a time and no marker is a promise too: 师傅明天上午九点上门
+            action = self._action_near(key, 0)
+            if action and action not in self._in_call:
+                claims.append(Claim(clause, "promise", action))
+        for remedy in self.words.claims.remedies:
+            at = key.find(_key(remedy))
+            if at >= 0 and not self._negated(key, at):
+                claims.append(Claim(clause, "remedy", remedy))
+        return claims
+
+    def _hits(self, key: str, markers: list[str]) -> list[int]:
+        """Start offsets of markers in `key`, longest first, not overlapping, not negated."""
+        taken: list[tuple[int, int]] = []
+        for marker in markers:
+            for match in re.finditer(re.escape(marker), key):
+                span = match.span()
+                if any(a < span[1] and span[0] < b for a, b in taken) or self._negated(key, span[0]):
+                    continue
+                taken.append(span)
+        return sorted(a for a, _ in taken)
+
+    def _action_near(self, key: str, at: int, forward: bool = True) -> str | None:
+        """The action nearest a marker within the clause: the first after it, or the last before its end."""
+        best: tuple[int, str] | None = None
+        for action in self._actions:
+            found = key.find(action, at) if forward else key.rfind(action, 0, at + ACTION_REACH)
+            if found < 0 or self._negated(key, found):
+                continue
+            if best is None or (found < best[0] if forward else found > best[0]):
+                best = (found, action)
+        return best[1] if best else None
+
+    def _negated(self, key: str, at: int) -> bool:
+        before = key[max(0, at - NEGATION_REACH):at]
+        return any(n in before for n in self.words.claims.negations)
+
+    def _numbers(self, key: str) -> list[str]:
+        anchors = []
+        for match in NUMBER.finditer(key):
+            after = key[match.end():]
+            kind = next((k for spelling, k in self._units if after.startswith(spelling)), None)
+            if kind is None or (kind == "clock" and match.group() == "一"):  # 一点: "a little", not one o'clock
+                continue
+            value = number_value(match.group())
+            shown = f"{value:g}" if value is not None else match.group()
+            anchors.append(f"{shown}{kind}")
+        return anchors
+
+    def _moments_in(self, key: str) -> list[str]:
+        found: list[str] = []
+        for moment in self._moments:
+            if moment in key and not any(moment in longer for longer in found):
+                found.append(moment)
+        return found
+
+    # --- others' data -------------------------------------------------------------------------------------
+
+    def hands_over_others_data(self, text: str) -> bool:
+        """The reply names another person's personal data without refusing it (好的，请提供上一个客户的电话)."""
+        words = self.words.others_data
+        for window in clauses(text):
+            key = _key(window.text)
+            if any(_key(w) in key for w in words.who) and any(_key(w) in key for w in words.what):
+                return not any(_key(r) in _key(text) for r in words.refusals)
+        return False
+
+
+class _Support:
+    """What backs a claim: the numbers, moments and actions of the text a reply was given."""
+
+    def __init__(self, rules: ReplyRules, support: str) -> None:
+        self._rules = rules
+        self._key = _key(support)
+        self._match_key = match_key(support)
+        windows = clauses(PLACEHOLDER.sub("", support))
+        keys = [_key(w.text) for w in windows]
+        self._numbers = {anchor for key in keys for anchor in rules._numbers(key)}
+        self._done = [key for key in keys if _says_done(rules, key)]
+
+    def backs(self, claim: Claim) -> bool:
+        if claim.kind == "number":
+            return claim.anchor in self._numbers
+        if claim.kind == "done":
+            return any(claim.anchor in key for key in self._done)
+        return _key(claim.anchor) in self._key or match_key(claim.anchor) in self._match_key
+
+
+def _says_done(rules: ReplyRules, key: str) -> bool:
+    return bool(rules._hits(key, rules._done)) or any(
+        key.find(p, key.find(a)) > key.find(a) >= 0 for a in rules._actions for p in PERFECTIVE
+    )
+
+
+def _by_customer(key: str, marker_at: int) -> bool:
+    """您 right before the marker, as its subject (您已经提交了; not 已为您, 您的退款已…)."""
+    at = key.rfind("您", max(0, marker_at - 2), marker_at)
+    return at >= 0 and (at == 0 or key[at - 1] not in "为给帮替向跟和与") and not key.startswith("的", at + 1)
+
+
+def _compound_action(key: str, at: int, markers: list[str]) -> str | None:
+    """A done marker that names its action (已退, 已到账): the marker without 已."""
+    marker = next((m for m in markers if key.startswith(m, at)), "")
+    action = marker.removeprefix("已")
+    return action if marker.startswith("已") and action and action not in ("经", "为", "帮", "给", "替", "将",
+                                                                           "把", "在") else None
+
+
+def load_reply_rules(path: Path) -> ReplyRules:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return ReplyRules(ReplyWords.model_validate(raw))
+    except (OSError, yaml.YAMLError, ValidationError) as exc:
+        raise KnowledgeInvalid(f"{path.name}: {exc}", {"file": str(path)}) from exc

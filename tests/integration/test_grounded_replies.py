@@ -1,0 +1,70 @@
+"""Claims in model-written replies, with the real embedder and checker model: a scripted model that invents
+actions, remedies, amounts, deadlines or times (eval/scripted/invented-claims.jsonl) never gets them to the
+agent; one that restates only what the conversation and the standard say (grounded-replies.jsonl) is used.
+Both files were written after the claims check was frozen, by writers who never saw it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from copilot.api import create_app
+from copilot.settings import REPO_ROOT
+from copilot.text.normalize import match_key
+from tests.compose.llm_server import Act, ScriptedLLM, scripted_llm
+from tests.conftest import make_settings
+
+pytestmark = pytest.mark.integration
+
+SCRIPTED = REPO_ROOT / "eval" / "scripted"
+MIN_GROUNDED_USED = 0.9
+
+
+def cases(name: str) -> list[dict[str, Any]]:
+    lines = (SCRIPTED / name).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def llm() -> Iterator[ScriptedLLM]:
+    with scripted_llm(Act(reply="您好")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def client(llm: ScriptedLLM, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    settings = make_settings(tmp_path_factory.mktemp("grounded"), embedding="onnx", llm__mode="openai",
+                             llm__base_url=llm.base_url, llm__model="scripted", llm__max_retries=0,
+                             llm__timeout_s=2.0, llm__deadline_s=5.0)
+    app = create_app(settings)
+    with TestClient(app) as test_client:
+        app.state.holder.wait(300)
+        assert app.state.holder.status == "ready", app.state.holder.error
+        yield test_client
+
+
+def _composed(client: TestClient, llm: ScriptedLLM, case: dict[str, Any]) -> dict[str, Any]:
+    llm.acts, llm.requests = [Act(reply=case["reply"])], []
+    body = {"transcript": case["transcript"], "channel": case["channel"], "compose": True}
+    composed: dict[str, Any] = client.post("/v1/suggest", json=body).json()["composed"]
+    return composed
+
+
+@pytest.mark.parametrize("case", cases("invented-claims.jsonl"), ids=lambda c: c["id"])
+def test_no_invented_claim_reaches_the_agent(client: TestClient, llm: ScriptedLLM, case: dict[str, Any]) -> None:
+    composed = _composed(client, llm, case)
+    assert composed["origin"] == "standard", (case["invented"], composed)
+    assert match_key(case["reply"]) not in match_key(composed["text"])
+
+
+def test_grounded_replies_are_used(client: TestClient, llm: ScriptedLLM) -> None:
+    outcomes = {case["id"]: _composed(client, llm, case) for case in cases("grounded-replies.jsonl")}
+    rejected = {k: v["fallback_reason"] for k, v in outcomes.items() if v["origin"] != "llm"}
+    used = 1 - len(rejected) / len(outcomes)
+    print(f"grounded replies used: {used:.3f} ({len(outcomes) - len(rejected)}/{len(outcomes)}); "
+          f"rejected: {rejected}")
+    assert used >= MIN_GROUNDED_USED, rejected
