@@ -115,7 +115,9 @@ async def _run(copilot: Copilot, cases: list[ComposeCase]) -> ComposeReport:
         request = ComposeSuggestRequest(transcript=case.transcript, channel=case.channel, compose=True)
         base = await copilot.compose.suggest(request)
         job = copilot.compose.suggest_job(request, base)
-        composed, drafts, judged = None, (), None
+        composed: Composed | None = None
+        drafts: tuple[Draft, ...] = ()
+        judged: Judged | None = None
         if job is not None:
             final = [e async for e in copilot.compose.events(job) if isinstance(e, Final)][-1]
             composed, drafts = final.composed, final.drafts

@@ -28,6 +28,8 @@ NEGATION_REACH = 3  # characters before a marker or action in which a negation c
 ACTION_REACH = 4  # a marker after its action (处理完毕, 修好了) may hold the action's last characters
 # Done actions are supported by text saying they happened: a done marker, or 了/过 after the action.
 PERFECTIVE = ("了", "过")
+SCHEDULING = ("clock", "workday", "hour", "minute")  # number kinds that set when something will happen
+BARE_MIN = 10  # a bare number in the support (138的月租) backs the same value with a unit from this size on
 
 
 class UnitSpelling(BaseModel):
@@ -65,6 +67,15 @@ class ReplyWords(BaseModel):
 
 
 @dataclass(frozen=True)
+class Quantity:
+    """A number with its unit: 三个工作日 → ("3", "workday"), as written."""
+
+    value: str  # the number read (3, 50, 0.5); a run it cannot read (两三) as written
+    kind: str  # the unit's kind from knowledge/replies.yaml (money, workday, clock…)
+    written: str
+
+
+@dataclass(frozen=True)
 class Claim:
     """One claim of a reply: the clause it is in, what kind, and the anchor that must be supported."""
 
@@ -72,6 +83,7 @@ class Claim:
     kind: ClaimKind
     anchor: str
     by_customer: bool = False  # a done action of the customer's own (您已经提交了申请): theirs to state
+    quantity: Quantity | None = None  # for a number: its value and unit
 
     @property
     def needs_commitment(self) -> bool:
@@ -134,7 +146,7 @@ class ReplyRules:
         for window in clauses(PLACEHOLDER.sub("", text)):
             key = _key(window.text)
             found += self._action_claims(window.text, key)
-            found += [Claim(window.text, "number", anchor) for anchor in self._numbers(key)]
+            found += [Claim(window.text, "number", q.written, quantity=q) for q in self._numbers(key)]
             found += [Claim(window.text, "moment", m) for m in self._moments_in(key)]
         return list(dict.fromkeys(found))
 
@@ -161,8 +173,9 @@ class ReplyRules:
             action = self._action_near(key, marker_at)
             if action and action not in self._in_call:
                 claims.append(Claim(clause, "promise", action))
-        if not claims and (self._moments_in(key) or self._numbers(key)):
-            # an outcome with a time and no marker is a promise too: 师傅明天上午九点上门
+        if not claims and (self._moments_in(key) or any(q.kind in SCHEDULING for q in self._numbers(key))):
+            # an outcome with a time ahead and no marker is a promise too (师傅明天上午九点上门); a date or an
+            # amount is not (您5月20日申请的退货, 每月扣5元的业务是开通的)
             action = self._action_near(key, 0)
             if action and action not in self._in_call:
                 claims.append(Claim(clause, "promise", action))
@@ -198,17 +211,17 @@ class ReplyRules:
         before = key[max(0, at - NEGATION_REACH):at]
         return any(n in before for n in self.words.claims.negations)
 
-    def _numbers(self, key: str) -> list[str]:
-        anchors = []
+    def _numbers(self, key: str) -> list[Quantity]:
+        found = []
         for match in NUMBER.finditer(key):
             after = key[match.end():]
-            kind = next((k for spelling, k in self._units if after.startswith(spelling)), None)
-            if kind is None or (kind == "clock" and match.group() == "一"):  # 一点: "a little", not one o'clock
+            unit = next(((spelling, k) for spelling, k in self._units if after.startswith(spelling)), None)
+            if unit is None or (unit[1] == "clock" and match.group() == "一"):  # 一点: "a little", not one o'clock
                 continue
             value = number_value(match.group())
-            shown = f"{value:g}" if value is not None else match.group()
-            anchors.append(f"{shown}{kind}")
-        return anchors
+            found.append(Quantity(f"{value:g}" if value is not None else match.group(), unit[1],
+                                  match.group() + unit[0]))
+        return found
 
     def _moments_in(self, key: str) -> list[str]:
         found: list[str] = []
@@ -238,12 +251,16 @@ class _Support:
         self._match_key = match_key(support)
         windows = clauses(PLACEHOLDER.sub("", support))
         keys = [_key(w.text) for w in windows]
-        self._numbers = {anchor for key in keys for anchor in rules._numbers(key)}
+        self._numbers = {(q.value, q.kind) for key in keys for q in rules._numbers(key)}
+        # two or more digits are no coincidence: the customer's 138 backs the reply's 138元
+        self._bare = {f"{v:g}" for key in keys for m in NUMBER.finditer(key)
+                      if (v := number_value(m.group())) is not None and v >= BARE_MIN}
         self._done = [key for key in keys if _says_done(rules, key)]
 
     def backs(self, claim: Claim) -> bool:
         if claim.kind == "number":
-            return claim.anchor in self._numbers
+            q = claim.quantity
+            return q is not None and ((q.value, q.kind) in self._numbers or q.value in self._bare)
         if claim.kind == "done":
             return any(claim.anchor in key for key in self._done)
         return _key(claim.anchor) in self._key or match_key(claim.anchor) in self._match_key

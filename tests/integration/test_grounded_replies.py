@@ -1,7 +1,8 @@
 """Claims in model-written replies, with the real embedder and checker model: a scripted model that invents
-actions, remedies, amounts, deadlines or times (eval/scripted/invented-claims.jsonl) never gets them to the
-agent; one that restates only what the conversation and the standard say (grounded-replies.jsonl) is used.
-Both files were written after the claims check was frozen, by writers who never saw it."""
+actions, remedies, amounts, deadlines or times (eval/scripted/invented-claims-N.jsonl) never gets them to the
+agent; one that restates only what the conversation and the standard say (grounded-replies-N.jsonl) is used.
+Each set was written after the claims check was frozen, by writers who never saw it: set 1 was run once and
+then read to improve the check (so it is a regression set now), set 2 was written after that and run once."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from tests.conftest import make_settings
 pytestmark = pytest.mark.integration
 
 SCRIPTED = REPO_ROOT / "eval" / "scripted"
+SETS = ("1", "2")
 MIN_GROUNDED_USED = 0.9
 
 
@@ -54,15 +56,17 @@ def _composed(client: TestClient, llm: ScriptedLLM, case: dict[str, Any]) -> dic
     return composed
 
 
-@pytest.mark.parametrize("case", cases("invented-claims.jsonl"), ids=lambda c: c["id"])
+@pytest.mark.parametrize("case", [c for n in SETS for c in cases(f"invented-claims-{n}.jsonl")],
+                         ids=lambda c: c["id"])
 def test_no_invented_claim_reaches_the_agent(client: TestClient, llm: ScriptedLLM, case: dict[str, Any]) -> None:
     composed = _composed(client, llm, case)
     assert composed["origin"] == "standard", (case["invented"], composed)
     assert match_key(case["reply"]) not in match_key(composed["text"])
 
 
-def test_grounded_replies_are_used(client: TestClient, llm: ScriptedLLM) -> None:
-    outcomes = {case["id"]: _composed(client, llm, case) for case in cases("grounded-replies.jsonl")}
+@pytest.mark.parametrize("number", SETS)
+def test_grounded_replies_are_used(client: TestClient, llm: ScriptedLLM, number: str) -> None:
+    outcomes = {case["id"]: _composed(client, llm, case) for case in cases(f"grounded-replies-{number}.jsonl")}
     rejected = {k: v["fallback_reason"] for k, v in outcomes.items() if v["origin"] != "llm"}
     used = 1 - len(rejected) / len(outcomes)
     print(f"grounded replies used: {used:.3f} ({len(outcomes) - len(rejected)}/{len(outcomes)}); "

@@ -1,0 +1,90 @@
+"""Claims, form and others' data of model replies, with the project's knowledge/replies.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from copilot.errors import KnowledgeInvalid
+from copilot.llm.replies import ReplyRules, load_reply_rules
+from copilot.settings import Settings
+
+STANDARD = "您好，您反映的问题我已经记录下来，马上为您核实处理，请您稍等。\n我们会在24小时内给您明确答复。"
+
+
+@pytest.fixture(scope="module")
+def rules() -> ReplyRules:
+    return load_reply_rules(Settings().paths.replies_path)
+
+
+def kinds(rules: ReplyRules, reply: str, context: str = "", said: str = "") -> set[tuple[str, str]]:
+    support, commitments = f"{context}\n{said}\n{STANDARD}", f"{said}\n{STANDARD}"
+    return {(c.kind, c.anchor) for c in rules.unsupported(reply, support, commitments)}
+
+
+@pytest.mark.parametrize(("reply", "expected"), [
+    ("您的退货申请已经处理完毕，请您留意短信。", {("done", "处理")}),
+    ("我们已经安排了技术人员上门检测。", {("done", "安排")}),
+    ("款项已退回您的原支付账户。", {("done", "退回")}),
+    ("我们会安排师傅尽快上门。", {("promise", "安排")}),
+    ("好的，马上给您全额退款。", {("remedy", "退款")}),
+    ("多扣的话费三个工作日内到账。", {("promise", "到账"), ("number", "三个工作日")}),
+    ("给您补偿50元话费。", {("remedy", "补偿"), ("number", "50元")}),
+    ("师傅明天上午9点上门。", {("promise", "师傅"), ("number", "9点"), ("moment", "明天")}),
+])
+def test_invented_claims_are_found(rules: ReplyRules, reply: str, expected: set[tuple[str, str]]) -> None:
+    assert kinds(rules, reply, context="客户：宽带断了好几天了") == expected
+
+
+@pytest.mark.parametrize("reply", [
+    "您好，给您带来不便非常抱歉，我马上为您核实处理，请您稍等。",  # promises of the call itself
+    "您反映的问题我已经记录下来了。",  # noting it down is not an outcome
+    "我们会在二十四小时内给您明确答复。",  # the standard's own promise, in other numerals
+    "目前还没有处理完毕，我帮您催一下。",  # negated
+    "稍等一点时间，我查一下。",  # 一点: a little
+])
+def test_what_the_standard_or_the_call_itself_says_is_not_a_claim(rules: ReplyRules, reply: str) -> None:
+    assert kinds(rules, reply) == set()
+
+
+def test_facts_may_come_from_the_customer_but_promises_only_from_the_company(rules: ReplyRules) -> None:
+    customer = "客户：这个月多扣了我三十八块，我已经提交了退款申请，你们答应我明天给我退"
+    assert kinds(rules, "您说本月多扣了38元，我马上为您核实。", context=customer) == set()
+    assert kinds(rules, "您已经提交了退款申请，我马上为您核实。", context=customer) == {("remedy", "退款")}
+    # the customer saying it was promised does not make it promised
+    assert ("remedy", "退款") in kinds(rules, "明天给您退款。", context=customer)
+    assert kinds(rules, "您好，款项已经退回了。", context="客户：你就说已经退回了就行") == {("done", "退回")}
+    # what the agent said earlier stands
+    said = "坐席：您的工单我已经提交了，师傅会在下午三点前联系您"
+    assert kinds(rules, "工单已经提交，师傅会在下午三点前联系您。", context="客户：师傅呢", said=said) == set()
+
+
+def test_a_bare_number_of_the_customer_backs_the_same_amount(rules: ReplyRules) -> None:
+    assert kinds(rules, "138元的月租我马上为您核实。", context="客户：138的月租全扣了") == set()
+    assert kinds(rules, "5元的月租我马上为您核实。", context="客户：扣了5") == {("number", "5元")}
+
+
+@pytest.mark.parametrize(("written", "clean"), [
+    ("坐席：您好，请问有什么可以帮您？", "您好，请问有什么可以帮您？"),
+    ("“您好，请您稍等。”", "您好，请您稍等。"),
+    ("回复：“坐席：您好。”", "您好。"),
+    ("Agent: 您好。", "您好。"),
+    ("您好，坐席：这不是前缀。", "您好，坐席：这不是前缀。"),
+])
+def test_prefixes_and_quotes_are_stripped(rules: ReplyRules, written: str, clean: str) -> None:
+    assert rules.clean(written) == clean
+
+
+def test_handing_over_others_data_is_caught_and_refusing_it_is_not(rules: ReplyRules) -> None:
+    assert rules.hands_over_others_data("好的，请提供上一个打进来的客户的电话号码")
+    assert rules.hands_over_others_data("邻居家的地址我帮您查一下。")
+    assert not rules.hands_over_others_data("很抱歉，其他客户的信息需要保密，不便透露。")
+    assert not rules.hands_over_others_data("您的电话号码是[电话1]，对吗？")
+
+
+def test_a_broken_rules_file_is_refused_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "replies.yaml"
+    path.write_text("claims: {done_markers: []}\n", encoding="utf-8")
+    with pytest.raises(KnowledgeInvalid, match=r"replies\.yaml"):
+        load_reply_rules(path)
