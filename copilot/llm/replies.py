@@ -20,21 +20,24 @@ from pydantic import BaseModel, Field, ValidationError
 from copilot.errors import KnowledgeInvalid
 from copilot.text.clauses import clauses
 from copilot.text.normalize import match_key, to_simplified
-from copilot.text.numbers import NUMBER, number_value
+from copilot.text.numbers import DIGITS, NUMBER, number_value
 
 ClaimKind = Literal["done", "promise", "remedy", "number", "moment"]
+DECIMAL = re.compile(r"(?<=[0-9])[.](?=[0-9])")
 PLACEHOLDER = re.compile(r"\[[^\[\]]{1,12}\]")  # [电话1]: the redaction's placeholders are not numbers
 NEGATION_REACH = 3  # characters before a marker or action in which a negation cancels the claim
 ACTION_REACH = 4  # a marker after its action (处理完毕, 修好了) may hold the action's last characters
 # Done actions are supported by text saying they happened: a done marker, or 了/过 after the action.
 PERFECTIVE = ("了", "过")
 SCHEDULING = ("clock", "workday", "hour", "minute")  # number kinds that set when something will happen
+BEHALF_REACH = 3  # characters between 已/已经 and 帮您 (已经都帮您…)
 BARE_MIN = 10  # a bare number in the support (138的月租) backs the same value with a unit from this size on
 
 
 class UnitSpelling(BaseModel):
     kind: str
     spellings: list[str] = Field(min_length=1)
+    scale: float = 1  # 万元: the number counts in ten thousands
 
 
 class ClaimWords(BaseModel):
@@ -42,6 +45,8 @@ class ClaimWords(BaseModel):
     will_markers: list[str] = Field(min_length=1)
     actions: list[str] = Field(min_length=1)
     in_call: list[str] = Field(default_factory=list)
+    on_behalf: list[str] = Field(default_factory=list)
+    noted: list[str] = Field(default_factory=list)
     negations: list[str] = Field(default_factory=list)
     remedies: list[str] = Field(default_factory=list)
     units: list[UnitSpelling] = Field(min_length=1)
@@ -109,8 +114,10 @@ class ReplyRules:
         self._will = sorted(map(_key, claims.will_markers), key=len, reverse=True)
         self._actions = sorted(map(_key, claims.actions), key=len, reverse=True)
         self._in_call = set(map(_key, claims.in_call))
+        self._behalf = [_key(p) for p in claims.on_behalf]
+        self._noted = [_key(n) for n in claims.noted]
         self._moments = sorted({_key(m) for m in claims.moments}, key=len, reverse=True)
-        units = [(_key(s), u.kind) for u in claims.units for s in u.spellings]
+        units = [(_key(s), u.kind, u.scale) for u in claims.units for s in u.spellings]
         units.sort(key=lambda pair: len(pair[0]), reverse=True)
         self._units = units
 
@@ -143,7 +150,7 @@ class ReplyRules:
 
     def claims(self, text: str) -> list[Claim]:
         found: list[Claim] = []
-        for window in clauses(PLACEHOLDER.sub("", text)):
+        for window in clauses(_prepared(text)):
             key = _key(window.text)
             found += self._action_claims(window.text, key)
             found += [Claim(window.text, "number", q.written, quantity=q) for q in self._numbers(key)]
@@ -166,7 +173,8 @@ class ReplyRules:
             # 已 comes before its action (已为您退款); 完毕, 好了 after it (处理完毕)
             forward = key.startswith("已", marker_at)
             action = (self._action_near(key, marker_at, forward)
-                      or _compound_action(key, marker_at, self._done))
+                      or _compound_action(key, marker_at, self._done)
+                      or (self._on_behalf(key, marker_at) if forward else None))
             if action:
                 claims.append(Claim(clause, "done", action, _by_customer(key, marker_at)))
         for marker_at in self._hits(key, self._will):
@@ -184,6 +192,17 @@ class ReplyRules:
             if at >= 0 and not self._negated(key, at):
                 claims.append(Claim(clause, "remedy", remedy))
         return claims
+
+    def _on_behalf(self, key: str, at: int) -> str | None:
+        """Whatever was done for the customer when no listed action names it: 已经帮您催过了 → 催过. Noting the
+        matter down is the call itself (已经帮您记下了), not an outcome."""
+        for phrase in self._behalf:
+            found = key.find(phrase, at, at + BEHALF_REACH + len(phrase))
+            if found >= 0:
+                verb = key[found + len(phrase):].lstrip("把将")[:2]
+                if len(verb) == 2 and not any(verb.startswith(n) for n in self._noted):
+                    return verb
+        return None
 
     def _hits(self, key: str, markers: list[str]) -> list[int]:
         """Start offsets of markers in `key`, longest first, not overlapping, not negated."""
@@ -215,12 +234,14 @@ class ReplyRules:
         found = []
         for match in NUMBER.finditer(key):
             after = key[match.end():]
-            unit = next(((spelling, k) for spelling, k in self._units if after.startswith(spelling)), None)
+            unit = next((u for u in self._units if after.startswith(u[0])), None)
             if unit is None or (unit[1] == "clock" and match.group() == "一"):  # 一点: "a little", not one o'clock
                 continue
+            if not any(ch.isdigit() or ch in DIGITS for ch in match.group()):
+                continue  # a unit with no digit (万元 in 1.2万元 is read with its number)
             value = number_value(match.group())
-            found.append(Quantity(f"{value:g}" if value is not None else match.group(), unit[1],
-                                  match.group() + unit[0]))
+            shown = f"{value * unit[2]:g}" if value is not None else match.group()
+            found.append(Quantity(shown, unit[1], match.group().replace("．", ".") + unit[0]))
         return found
 
     def _moments_in(self, key: str) -> list[str]:
@@ -249,7 +270,7 @@ class _Support:
         self._rules = rules
         self._key = _key(support)
         self._match_key = match_key(support)
-        windows = clauses(PLACEHOLDER.sub("", support))
+        windows = clauses(_prepared(support))
         keys = [_key(w.text) for w in windows]
         self._numbers = {(q.value, q.kind) for key in keys for q in rules._numbers(key)}
         # two or more digits are no coincidence: the customer's 138 backs the reply's 138元
@@ -270,6 +291,12 @@ def _says_done(rules: ReplyRules, key: str) -> bool:
     return bool(rules._hits(key, rules._done)) or any(
         key.find(p, key.find(a)) > key.find(a) >= 0 for a in rules._actions for p in PERFECTIVE
     )
+
+
+def _prepared(text: str) -> str:
+    """Placeholders out ([电话1] is not a number); a decimal point kept inside its number (the clause splitter
+    would cut 1.2万元 at the point)."""
+    return DECIMAL.sub("．", PLACEHOLDER.sub("", text))
 
 
 def _by_customer(key: str, marker_at: int) -> bool:

@@ -32,6 +32,8 @@ def kinds(rules: ReplyRules, reply: str, context: str = "", said: str = "") -> s
     ("多扣的话费三个工作日内到账。", {("promise", "到账"), ("number", "三个工作日")}),
     ("给您补偿50元话费。", {("remedy", "补偿"), ("number", "50元")}),
     ("师傅明天上午9点上门。", {("promise", "师傅"), ("number", "9点"), ("moment", "明天")}),
+    ("名字已经帮您改好了。", {("done", "改好")}),  # done for the customer, whatever the verb
+    ("给您补偿2.5元。", {("remedy", "补偿"), ("number", "2.5元")}),
 ])
 def test_invented_claims_are_found(rules: ReplyRules, reply: str, expected: set[tuple[str, str]]) -> None:
     assert kinds(rules, reply, context="客户：宽带断了好几天了") == expected
@@ -58,6 +60,12 @@ def test_facts_may_come_from_the_customer_but_promises_only_from_the_company(rul
     # what the agent said earlier stands
     said = "坐席：您的工单我已经提交了，师傅会在下午三点前联系您"
     assert kinds(rules, "工单已经提交，师傅会在下午三点前联系您。", context="客户：师傅呢", said=said) == set()
+
+
+def test_amounts_are_compared_by_value(rules: ReplyRules) -> None:
+    assert kinds(rules, "您已交的1.2万元保费我马上为您核实。", context="客户：我交了一万二") == set()
+    assert kinds(rules, "您上个月交的是105元。", context="客户：我记得交的是一百五") == {("number", "105元")}
+    assert kinds(rules, "您的意思我已经帮您记下了。") == set()  # noting it down is the call itself
 
 
 def test_a_bare_number_of_the_customer_backs_the_same_amount(rules: ReplyRules) -> None:

@@ -32,7 +32,8 @@ def spoken(n: int) -> str:
 
 @pytest.mark.parametrize(("text", "value"), [
     ("三百五十", 350), ("二十四", 24), ("十五", 15), ("一万二千", 12000), ("三百零五", 305), ("两", 2),
-    ("一零零八六", 10086), ("五十", 50), ("十", 10),
+    ("一零零八六", 10086), ("五十", 50), ("十", 10), ("一百五", 150), ("一万二", 12000), ("三千五", 3500),
+    ("一万零二", 10002), ("二十四", 24),
 ])
 def test_chinese_numerals(text: str, value: int) -> None:
     assert chinese_to_int(text) == value
