@@ -1,8 +1,9 @@
 """Claims in model-written replies, with the real embedder and checker model: a scripted model that invents
 actions, remedies, amounts, deadlines or times (eval/scripted/invented-claims-N.jsonl) never gets them to the
 agent; one that restates only what the conversation and the standard say (grounded-replies-N.jsonl) is used.
-Each set was written after the claims check was frozen, by writers who never saw it: set 1 was run once and
-then read to improve the check (so it is a regression set now), set 2 was written after that and run once."""
+Each set was written after a version of the claims check was frozen, by a writer who saw neither the check nor
+the other sets, and run once: sets 1 and 2 were then read to improve the check (so they are regression sets
+now); set 3 was written after the third version was frozen."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from tests.conftest import make_settings
 pytestmark = pytest.mark.integration
 
 SCRIPTED = REPO_ROOT / "eval" / "scripted"
-SETS = ("1", "2")
+SETS = ("1", "2", "3")
 MIN_GROUNDED_USED = 0.9
 
 
