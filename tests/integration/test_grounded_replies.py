@@ -3,7 +3,8 @@ actions, remedies, amounts, deadlines or times (eval/scripted/invented-claims-N.
 agent; one that restates only what the conversation and the standard say (grounded-replies-N.jsonl) is used.
 Each set was written after a version of the claims check was frozen, by a writer who saw neither the check nor
 the other sets, and run once: sets 1 and 2 were then read to improve the check (so they are regression sets
-now); set 3 was written after the third version was frozen."""
+now); set 3 was written after the third version was frozen and read afterwards; set 4 (and rude-replies-2.jsonl) after
+the checker's bar for model text was raised to 0.7."""
 
 from __future__ import annotations
 
@@ -23,11 +24,11 @@ from tests.conftest import make_settings
 pytestmark = pytest.mark.integration
 
 SCRIPTED = REPO_ROOT / "eval" / "scripted"
-SETS = ("1", "2", "3")
+SETS = ("1", "2", "3", "4")
 # The target is 0.90 of grounded replies used. Set 3's one held-out run gave 0.700 (21/30): 8 of its 9 rejections
 # were the checker model's findings (the stricter bar for model text), 1 the claims check. These floors are the
 # measured shares, to catch a regression; they are not the target.
-MIN_GROUNDED_USED = {"1": 0.9, "2": 0.8, "3": 0.7}
+MIN_GROUNDED_USED = {"1": 0.9, "2": 0.8, "3": 0.7, "4": 0.9}
 # Set 3's invented replies that reached the agent in its held-out run (the target is none): a made-up price
 # policy with a moment the check does not know (明年年底), an invoice "已经开好" (an action no list names) and a
 # repair visit booked "已经帮您约好了维修师傅" that the standard's wording about sending a technician appeared to
@@ -83,3 +84,10 @@ def test_grounded_replies_are_used(client: TestClient, llm: ScriptedLLM, number:
     print(f"grounded replies used: {used:.3f} ({len(outcomes) - len(rejected)}/{len(outcomes)}); "
           f"rejected: {rejected}")
     assert used >= MIN_GROUNDED_USED[number], rejected
+
+
+@pytest.mark.parametrize("case", cases("rude-replies-2.jsonl"), ids=lambda c: c["id"])
+def test_no_rude_reply_reaches_the_agent(client: TestClient, llm: ScriptedLLM, case: dict[str, Any]) -> None:
+    composed = _composed(client, llm, case)
+    assert composed["origin"] == "standard", composed
+    assert not composed["check"]["flagged"]
