@@ -172,10 +172,10 @@ class CheckSettings(BaseModel):
         "training report's validation split stays at 0.9 or more).",
     )
     model_reject_threshold: float = Field(
-        default=0.7, ge=0, le=1,
+        default=0.5, ge=0, le=1,
         description="Model-written text (composed replies, fluent rewrites, answers): any finding from this "
-        "confidence on rejects the text. Set on the scripted replies seen so far (eval/scripted: every rude one "
-        "rejected from 0.5 to 0.9; grounded ones wrongly rejected 6 of 54 at 0.5, 2 at 0.7).",
+        "confidence on rejects the text. Safety first: on eval/scripted's fourth sets 0.7 used 3 more of 30 "
+        "grounded replies but let 1 more of 30 invented and 1 of 20 rude replies through.",
     )
     warn_only_categories: list[str] = Field(
         default=["colloquial", "improper_address"],

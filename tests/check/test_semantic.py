@@ -59,11 +59,10 @@ def test_windows_are_clauses_and_neighbour_pairs() -> None:
 
 @pytest.mark.parametrize(("confidence", "agent", "model"), [
     (0.95, "block", "block"),
-    (0.75, "warn", "block"),
-    (0.6, "warn", None),  # a warning for an agent; below the bar at which model text is rejected
+    (0.65, "warn", "block"),
     (0.3, None, None),
 ])
-def test_agents_are_blocked_on_confident_findings_models_from_a_lower_bar(rules: RuleSet, confidence: float,
+def test_agents_are_blocked_on_confident_findings_models_on_any(rules: RuleSet, confidence: float,
                                                                 agent: str | None, model: str | None) -> None:
     verdicts = {"这个您得问厂家": ("shirking", confidence)}
     for author, expected in (("agent", agent), ("model", model)):

@@ -4,7 +4,7 @@ agent; one that restates only what the conversation and the standard say (ground
 Each set was written after a version of the claims check was frozen, by a writer who saw neither the check nor
 the other sets, and run once: sets 1 and 2 were then read to improve the check (so they are regression sets
 now); set 3 was written after the third version was frozen and read afterwards; set 4 (and rude-replies-2.jsonl) after
-the checker's bar for model text was raised to 0.7."""
+the checker's bar for model text was raised to 0.7 for a run (it went back to 0.5: see the settings)."""
 
 from __future__ import annotations
 
@@ -25,15 +25,18 @@ pytestmark = pytest.mark.integration
 
 SCRIPTED = REPO_ROOT / "eval" / "scripted"
 SETS = ("1", "2", "3", "4")
-# The target is 0.90 of grounded replies used. Set 3's one held-out run gave 0.700 (21/30): 8 of its 9 rejections
-# were the checker model's findings (the stricter bar for model text), 1 the claims check. These floors are the
-# measured shares, to catch a regression; they are not the target.
-MIN_GROUNDED_USED = {"1": 0.9, "2": 0.8, "3": 0.7, "4": 0.9}
-# Set 3's invented replies that reached the agent in its held-out run (the target is none): a made-up price
-# policy with a moment the check does not know (明年年底), an invoice "已经开好" (an action no list names) and a
-# repair visit booked "已经帮您约好了维修师傅" that the standard's wording about sending a technician appeared to
-# back. Strict: when one is caught, the mark must go.
-KNOWN_MISSES = {"ic3-10", "ic3-24", "ic3-30"}
+# The target is 0.90 of grounded replies used. Held-out runs: set 3 gave 0.700 (21/30; 8 of its 9 rejections
+# were the checker model's findings, the stricter bar for model text); set 4, with that bar raised to 0.7 for
+# the run, 0.900 (27/30), and 0.800 (24/30) at the 0.5 kept (safety first: see the settings). The floors are
+# the measured shares at 0.5, to catch a regression; they are not the target.
+MIN_GROUNDED_USED = {"1": 0.9, "2": 0.8, "3": 0.7, "4": 0.8}
+# Invented replies of the held-out sets that reached the agent (the target is none): claims the grammar of
+# knowledge/replies.yaml does not see — an account balance or a promotion stated as fact, a cause made up, a
+# free return shipping or a gift offered in words no list names, a call-back time, an address "updated" on the
+# side, an account number read back wrong, a note "加急" added, a price policy until 明年年底, an invoice "已经开好",
+# a technician booked that the standard's wording appeared to back. Strict: when one is caught, the mark goes.
+KNOWN_MISSES = {"ic3-10", "ic3-24", "ic3-30", "ic4-06", "ic4-07", "ic4-10", "ic4-16", "ic4-17", "ic4-19", "ic4-24",
+                "ic4-25", "ic4-28"}
 
 
 def cases(name: str) -> list[dict[str, Any]]:
