@@ -11,7 +11,7 @@ from copilot.rulebook.models import Category
 
 ProposalKind = Literal["forbidden", "approved", "wording"]
 ProposalStatus = Literal["pending", "approved", "rejected"]
-CategorySource = Literal["cue", "model", "none"]
+CategorySource = Literal["cue", "model", "admin", "none"]
 
 
 class Proposal(BaseModel):
