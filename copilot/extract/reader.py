@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from copilot.extract.cues import Cues
 from copilot.extract.models import ProposalKind
-from copilot.extract.spans import ITEM_START, QUOTES, Span, items, line_bounds, quotes, split_at, trim
+from copilot.extract.spans import BULLETS, ITEM_START, QUOTES, Span, items, line_bounds, quotes, split_at, trim
 from copilot.text.normalize import to_simplified
 
 SPEECH_STOP = re.compile(r"\n|[√×✓✗◆➢❑•●]|\*{4,}|[(（]注|[:：][(（]")
@@ -263,7 +263,8 @@ class StandardReader:
         return Span(at, end)
 
     def _ends_section(self, line: str) -> bool:
-        short_title = len(line) <= HEADING_LINE and not re.search(r"[。；;，,！!？?、]", line)
+        short_title = (len(line) <= HEADING_LINE and not re.search(r"[。；;，,！!？?、]", line)
+                       and not ITEM_START.match(line))
         approved = any(m in line for m in self.cues.approved_markers if len(m) > 2)
         return short_title or approved
 
@@ -272,6 +273,8 @@ class StandardReader:
         context = ""
         for item in items(self.text, section.start, section.end):
             text = item.of(self.text)
+            if self.text[item.start - 1] not in BULLETS:  # a numbered item starts a new group; a bullet continues it
+                context = ""
             intro = self._intro_end(text)
             if intro is not None:
                 context = text[:intro]

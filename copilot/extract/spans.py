@@ -9,11 +9,12 @@ from dataclasses import dataclass
 QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"'}
 MAX_QUOTE = 300
 SENTENCE_END = "。！!？?；;"
-EDGE = set(" \t\n\u3000，,。.！!？?；;：:、…-—*◆➢❑•●▪■")
+BULLETS = "◆➢❑•●▪■★☆"
+EDGE = set(" \t\n\u3000，,。.！!？?；;：:、…-—*◆➢❑•●▪■“”「」『』\"")
 # Where a list item starts: bullets, and enumerators 一、 (1) （一） ① 1、 1. 1) at a boundary.
 ITEM_START = re.compile(
     r"[◆➢❑•●▪■★☆✓✔]"
-    r"|(?:(?<=^)|(?<=[\s。；;！!？?”」:：]))(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]、?"
+    r"|(?:^|(?<=[\s。；;！!？?”」:：]))(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]、?"
     r"|\d{1,2}\s?[、.．)）](?!\d)|[①-⑳])",
     re.MULTILINE,
 )
@@ -31,9 +32,9 @@ class Span:
 def trim(text: str, start: int, end: int) -> Span:
     """Shrink to the words: no spaces or punctuation at either edge, no trailing 等 (`…，等`)."""
     while True:
-        while start < end and text[start] in EDGE:
+        while start < end and (text[start] in EDGE or text[start].isspace()):
             start += 1
-        while end > start and text[end - 1] in EDGE:
+        while end > start and (text[end - 1] in EDGE or text[end - 1].isspace()):
             end -= 1
         if end - start > 1 and text[end - 1] == "等" and text[end - 2] in EDGE | set("么啦吧啊呢了"):
             end -= 1
@@ -71,26 +72,22 @@ def quotes(text: str) -> list[Span]:
 
 def items(text: str, start: int, end: int) -> list[Span]:
     """Split `text[start:end]` into list items at lines, bullets and enumerators (markers left out)."""
-    cuts = [start]
-    for match in ITEM_START.finditer(text, start, end):
-        cuts.extend((match.start(), -match.end()))
-    for i in range(start, end):
-        if text[i] == "\n":
-            cuts.extend((i, -(i + 1)))
+    markers = [(m.start(), m.end()) for m in ITEM_START.finditer(text, start, end)]
+    markers += [(i, i + 1) for i in range(start, end) if text[i] == "\n"]
     spans: list[Span] = []
     begin = start
-    for cut in [*cuts[1:], end]:
-        if cut < 0:
-            begin = -cut
-            continue
-        if cut > begin:
-            spans.append(Span(begin, cut))
-        begin = max(begin, cut)
-    return [s for s in spans if s.end > s.start]
+    for marker_start, marker_end in sorted(markers):
+        if marker_start > begin:
+            spans.append(Span(begin, marker_start))
+        begin = max(begin, marker_end)
+    if end > begin:
+        spans.append(Span(begin, end))
+    return spans
 
 
 def split_at(text: str, span: Span, separators: str) -> list[Span]:
-    """Pieces of `span` between any of `separators`, trimmed, empty ones dropped."""
+    """Pieces of `span` between any of `separators`, trimmed, empty ones dropped; a list's closing 等 is cut
+    (`喂、不知道、你问我我问谁等。`)."""
     pieces: list[Span] = []
     begin = span.start
     for i in range(span.start, span.end + 1):
@@ -99,6 +96,8 @@ def split_at(text: str, span: Span, separators: str) -> list[Span]:
             if piece.end > piece.start:
                 pieces.append(piece)
             begin = i + 1
+    if len(pieces) > 1 and text[pieces[-1].end - 1] == "等" and pieces[-1].end - pieces[-1].start > 2:
+        pieces[-1] = trim(text, pieces[-1].start, pieces[-1].end - 1)
     return pieces
 
 
