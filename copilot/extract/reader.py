@@ -11,7 +11,7 @@ from copilot.extract.models import ProposalKind
 from copilot.extract.spans import BULLETS, ITEM_START, QUOTES, Span, items, line_bounds, quotes, split_at, trim
 from copilot.text.normalize import to_simplified
 
-SPEECH_STOP = re.compile(r"\n|[√×✓✗◆➢❑•●]|\*{4,}|[(（]注|[:：][(（]")
+SPEECH_STOP = re.compile(r"\n|[√×✓✗◆➢❑•●]|\*{6,}|[(（]注|[:：][(（]")
 SITUATION_REACH = 400  # a × further than this from the last situation does not belong to it
 HEADING_LINE = 30
 
@@ -362,6 +362,12 @@ class StandardReader:
         return rule and (third_person or text.endswith("不说") or text.startswith(("禁止", "严禁", "忌")))
 
     def _forbids_speech(self, text: str) -> bool:
+        """The clause right before the examples negates speaking (`…时，禁止应答客户，如：`); a negation earlier in
+        the situation (`客户提出自己不能准确回答的问题时：`) describes the customer's case, not the reply."""
+        text = re.sub(r"[(（][^)）]*[)）]", "", text).rstrip(" ,，:：")
+        for intro in self.cues.example_intros:
+            text = text.removesuffix(intro).rstrip(" ,，")
+        text = re.split(r"[，,;；]", text)[-1]
         negations = "|".join(("禁止", "严禁", "不得", "不要", "不能", "不可", "忌"))
         verbs = "|".join(map(re.escape, self.cues.speech_verbs))
         return bool(verbs) and re.search(f"(?:{negations})[^，,。]{{0,4}}(?:{verbs})", text) is not None
