@@ -55,10 +55,39 @@ def versions() -> None:
 @knowledge_app.command("upload")
 def upload(path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=".txt, .md or .docx")],
            doc_id: Annotated[str | None, typer.Option("--id", help="Document id (default: file name)")] = None,
+           approve_all: Annotated[bool, typer.Option("--approve-all", help="Approve every entry read")] = False,
            ) -> None:
-    """Add or replace a document, re-index, and switch if it validates."""
+    """Add or replace a document (its entries wait for review unless --approve-all), re-index, switch if valid."""
     admin = _admin()
-    _report(admin.put_document, doc_id or path.stem.lower(), path.name, path.read_bytes())
+    _report(lambda: admin.put_document(doc_id or path.stem.lower(), path.name, path.read_bytes(),
+                                       approve=approve_all))
+
+
+@knowledge_app.command("extract")
+def extract(path: Annotated[Path | None, typer.Argument(exists=True, dir_okay=False,
+                                                       help=".txt, .md or .docx; omit with --compare")] = None,
+            compare: Annotated[bool, typer.Option("--compare", help="Measure against the curated rulebook on the "
+                                                   "shipped standards, per document")] = False,
+            misses: Annotated[bool, typer.Option("--misses", help="With --compare: list misses and extras")] = False,
+            ) -> None:
+    """Print the rulebook entries the extractor reads in PATH (nothing is uploaded), or --compare."""
+    from copilot.evaluation.extract_report import agreement_table, extract_file, seed_agreement
+
+    if compare:
+        rows = seed_agreement(Settings())
+        console.print(agreement_table(rows))
+        for row in rows if misses else []:
+            for kind in ("forbidden", "approved"):
+                part = getattr(row, kind)
+                for text in part.missed:
+                    console.print(f"missed {kind:9} {row.document}: {text}", markup=False)
+                for text in part.extra:
+                    console.print(f"extra  {kind:9} {row.document}: {text}", markup=False)
+        return
+    if path is None:
+        raise typer.BadParameter("give a FILE, or --compare")
+    for proposal in extract_file(Settings(), path):
+        print(proposal.model_dump_json())  # one JSON object a line, for review or piping
 
 
 @knowledge_app.command("delete")

@@ -52,6 +52,11 @@ class PathSettings(BaseModel):
         return self.knowledge_dir / "checker.yaml"
 
     @property
+    def extraction_path(self) -> Path:
+        """The cues the extractor reads an uploaded standard with (`copilot knowledge extract`)."""
+        return self.knowledge_dir / "extraction.yaml"
+
+    @property
     def checker_corpus_dir(self) -> Path:
         """The checker model's training corpus (JSONL) and its training config (`config.yaml`)."""
         return self.knowledge_dir / "training" / "checker"

@@ -11,11 +11,18 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from copilot.admin.proposals import ProposalStore
 from copilot.admin.reindex import build_version, drop_collection
+from copilot.admin.review import Action, ProposalEdit, approve_all, decide, merge
 from copilot.admin.versions import VersionInfo, VersionStore
 from copilot.errors import CopilotError, InvalidInput, NotFound, ReindexFailed
+from copilot.extract.cues import Cues, load_cues
+from copilot.extract.extractor import extract
+from copilot.extract.models import Proposal, ProposalStatus
+from copilot.extract.rulebook import rulebook_file_name, rulebook_yaml
 from copilot.index.store import ChromaClient
-from copilot.ingest.clean import clean_text
+from copilot.ingest.clean import clean_text, document_title
+from copilot.ingest.passages import split_passages
 from copilot.ingest.readers import SUPPORTED_SUFFIXES, read_document
 from copilot.runtime import Copilot
 from copilot.settings import Settings
@@ -36,6 +43,17 @@ class ReindexReport(BaseModel):
     seconds: float
 
 
+class UploadReport(ReindexReport):
+    proposals: int = Field(description="Rulebook entries read from the document (GET /v1/knowledge/proposals).")
+    approved: int = Field(description="Of them, approved: in the document's rulebook file and acting now.")
+    extraction: str = Field(description="What the extractor found, in a sentence.")
+
+
+class ReviewReport(BaseModel):
+    proposals: list[Proposal]
+    reindex: ReindexReport | None = Field(description="The new version, when the decision changed the rulebook.")
+
+
 class KnowledgeAdmin:
     """One change at a time per process. `current` gives the serving copilot and its version; `switch` makes a
     validated copilot the serving one (the HTTP app swaps its reference; the CLI only moves the pointer)."""
@@ -49,6 +67,7 @@ class KnowledgeAdmin:
         self._current = current
         self._switch = switch
         self.lock = threading.Lock()  # also taken by a replica's poller, so the two never build at once
+        self._proposals = ProposalStore(client, settings.vector_store.collection_prefix)
 
     # -- reading -------------------------------------------------------------------------------------------
     def versions(self) -> list[VersionInfo]:
@@ -68,17 +87,80 @@ class KnowledgeAdmin:
         return files[path]
 
     # -- changing ------------------------------------------------------------------------------------------
-    def put_document(self, doc_id: str, filename: str, data: bytes) -> ReindexReport:
+    def put_document(self, doc_id: str, filename: str, data: bytes, *, approve: bool = False) -> UploadReport:
+        """Store the cleaned document and what the extractor reads in it (pending review, or all approved)."""
         doc_id = _document_id(doc_id)
         text = _document_text(filename, data)
-        return self._change(lambda files: files.__setitem__(f"sources/{doc_id}.txt", text),
-                            f"put document {doc_id} ({filename})")
+        proposals = merge(self.extract(doc_id, text), self._proposals.of(doc_id))
+        proposals = approve_all(proposals) if approve else proposals
+        rulebook = rulebook_yaml(doc_id, proposals, self._cues())
+
+        def edit(files: dict[str, str]) -> None:
+            files[f"sources/{doc_id}.txt"] = text
+            _put_or_remove(files, rulebook_file_name(doc_id), rulebook)
+
+        report = self._change(edit, f"put document {doc_id} ({filename})")
+        self._proposals.replace(doc_id, proposals)
+        approved = sum(p.status == "approved" for p in proposals)
+        return UploadReport(**report.model_dump(), proposals=len(proposals), approved=approved,
+                            extraction=_extraction_note(filename, proposals))
+
+    def extract(self, doc_id: str, text: str) -> list[Proposal]:
+        """Proposals for a cleaned text, categorised by the serving checker's model."""
+        serving, _ = self._current()
+        passages = split_passages(doc_id, document_title(text, doc_id), text)
+        return extract(doc_id, text, passages, self._cues(), serving.check.model if serving else None)
 
     def delete_document(self, doc_id: str) -> ReindexReport:
+        """Remove a document with its rulebook entries and proposals."""
         path = f"sources/{_document_id(doc_id)}.txt"
         if path not in self.files():
             raise NotFound(f"no document {doc_id!r}", {"document": doc_id})
-        return self._change(lambda files: _remove(files, path), f"delete document {doc_id}")
+
+        def edit(files: dict[str, str]) -> None:
+            _remove(files, path)
+            files.pop(rulebook_file_name(doc_id), None)
+
+        report = self._change(edit, f"delete document {doc_id}")
+        self._proposals.delete(doc_id)
+        return report
+
+    # -- review ----------------------------------------------------------------------------------------------
+    def proposals(self, document: str | None = None, status: ProposalStatus | None = None) -> list[Proposal]:
+        return self._proposals.of(document, status)
+
+    def review(self, proposal_id: str, action: Action, edit: ProposalEdit | None = None) -> ReviewReport:
+        """Approve, reject or edit one proposal; the document's rulebook file follows (a new version) if needed."""
+        document = proposal_id.split(":", 1)[0]
+        proposals = self._proposals.of(document)
+        target = next((p for p in proposals if p.id == proposal_id), None)
+        if target is None:
+            raise NotFound(f"no proposal {proposal_id!r}", {"proposal": proposal_id})
+        changed = decide(target, action, edit)
+        report = self._apply(document, proposals, [changed if p.id == proposal_id else p for p in proposals],
+                             f"{action} {proposal_id}")
+        return ReviewReport(proposals=[changed], reindex=report)
+
+    def approve_document(self, document: str) -> ReviewReport:
+        """Approve every pending proposal of a document in one change."""
+        proposals = self._proposals.of(document)
+        if not proposals:
+            raise NotFound(f"no proposals for {document!r}", {"document": document})
+        approved = approve_all(proposals)
+        report = self._apply(document, proposals, approved, f"approve all of {document}")
+        return ReviewReport(proposals=approved, reindex=report)
+
+    def _apply(self, document: str, before: list[Proposal], after: list[Proposal], note: str) -> ReindexReport | None:
+        cues = self._cues()
+        old, new = rulebook_yaml(document, before, cues), rulebook_yaml(document, after, cues)
+        report = None
+        if old != new:
+            report = self._change(lambda files: _put_or_remove(files, rulebook_file_name(document), new), note)
+        self._proposals.replace(document, after)
+        return report
+
+    def _cues(self) -> Cues:
+        return load_cues(self._settings.paths.extraction_path)
 
     def put_rulebook_file(self, name: str, content: str) -> ReindexReport:
         path = f"rulebook/{_rulebook_name(name)}.yaml"
@@ -157,6 +239,21 @@ class KnowledgeAdmin:
 
 def _remove(files: dict[str, str], path: str) -> None:
     del files[path]
+
+
+def _put_or_remove(files: dict[str, str], path: str, content: str | None) -> None:
+    if content is None:
+        files.pop(path, None)
+    else:
+        files[path] = content
+
+
+def _extraction_note(filename: str, proposals: list[Proposal]) -> str:
+    if not proposals:
+        return f"no forbidden phrasings, √/× pairs or required wording found in {filename}"
+    counts = {kind: sum(p.kind == kind for p in proposals) for kind in ("forbidden", "approved", "wording")}
+    return (f"{counts['forbidden']} forbidden phrasings, {counts['approved']} approved phrasings and "
+            f"{counts['wording']} required wordings found in {filename}")
 
 
 def _document_id(value: str) -> str:

@@ -125,6 +125,12 @@ def load_rules(knowledge: Knowledge, path: Path) -> RuleSet:
             forbidden.append(Rule(f"{scenario.id}/forbidden/{i}", phrasing.text, phrasing.category,
                                   phrasing.severity, scenario.approved[0].text,
                                   _rule_citation(phrasing.citation), scenario.id, reason(phrasing.category)))
+    for i, phrasing in enumerate(rulebook.forbidden):
+        # a standard's forbidden list: no scenario, so no alternative to offer (a finding needs a person)
+        assert phrasing.citation is not None
+        forbidden.append(Rule(f"{phrasing.source}/forbidden/{i}", phrasing.text, phrasing.category,
+                              phrasing.severity, None, _rule_citation(phrasing.citation), None,
+                              reason(phrasing.category)))
     for i, term in enumerate(data.terms):
         _known(term.scenario, scenario_ids, path)
         forbidden.append(Rule(f"term/{i}", term.text, term.category, term.severity,

@@ -34,6 +34,7 @@ class CheckService:
     def __init__(self, rules: RuleSet, model: ComplianceModel | None, settings: CheckSettings) -> None:
         self.settings = settings
         self.rules = rules
+        self.model = model  # also names the category of forbidden items read from an uploaded standard
         self.lexicon = LexiconDetector(rules)
         detectors: dict[str, DraftDetector] = {
             "lexicon": self.lexicon,

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from copilot.errors import KnowledgeInvalid
 from copilot.ingest.passages import Passage
 from copilot.ingest.sources import SourceDocument
-from copilot.rulebook.models import Citation, Rulebook, Scenario, _Quoted
+from copilot.rulebook.models import Citation, ForbiddenPhrasing, Rulebook, RulebookFile, Scenario, Wording, _Quoted
 from copilot.text.normalize import locate
 
 
@@ -22,10 +22,16 @@ def load_rulebook(folder: Path, documents: dict[str, SourceDocument]) -> Ruleboo
     if not files:
         raise KnowledgeInvalid(f"no rulebook files in {folder}")
     origin: dict[int, str] = {}
+    forbidden: list[ForbiddenPhrasing] = []
+    wording: list[Wording] = []
     for path in files:
-        for scenario in _read_file(path):
+        content = _read_file(path)
+        for scenario in content.scenarios:
             origin[id(scenario)] = path.name
             scenarios.append(scenario)
+        forbidden.extend(content.forbidden)
+        wording.extend(content.wording)
+        problems.extend(f"{path.name}: {p}" for p in _cite_loose([*content.forbidden, *content.wording], documents))
     seen: set[str] = set()
     for scenario in scenarios:
         if scenario.id in seen:
@@ -34,10 +40,24 @@ def load_rulebook(folder: Path, documents: dict[str, SourceDocument]) -> Ruleboo
         problems.extend(f"{origin[id(scenario)]}: {p}" for p in _attach_citations(scenario, documents))
     if problems:
         raise KnowledgeInvalid("rulebook does not match its sources", {"problems": problems})
-    return Rulebook(scenarios=scenarios)
+    return Rulebook(scenarios=scenarios, forbidden=forbidden, wording=wording)
 
 
-def _read_file(path: Path) -> list[Scenario]:
+def _cite_loose(items: list[ForbiddenPhrasing] | list[Wording] | list[_Quoted],
+                documents: dict[str, SourceDocument]) -> list[str]:
+    """Entries outside a scenario name their source themselves."""
+    problems = []
+    for item in items:
+        document = documents.get(item.source or "")
+        citation = cite(document, item.cited_wording) if document else None
+        if citation is None:
+            problems.append(f"not found in {item.source}: {item.cited_wording!r}" if document
+                            else f"unknown source {item.source!r} for {item.text!r}")
+        item.citation = citation
+    return problems
+
+
+def _read_file(path: Path) -> RulebookFile:
     text = path.read_text(encoding="utf-8")
     try:
         raw = yaml.safe_load(text) or []
@@ -47,6 +67,14 @@ def _read_file(path: Path) -> list[Scenario]:
         line = mark.line + 1 if mark is not None else None
         raise KnowledgeInvalid(f"{path.name}" + (f", line {line}" if line else "") + f": not valid YAML: {exc}",
                                {"file": path.name, "line": line}) from exc
+    if isinstance(raw, dict):
+        try:
+            return RulebookFile.model_validate(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise KnowledgeInvalid(f"{path.name}: {where}: {first['msg']}",
+                                   {"file": path.name, "errors": str(exc)}) from exc
     if not isinstance(raw, list):
         raise KnowledgeInvalid(f"{path.name}: expected a list of scenarios", {"file": path.name, "line": 1})
     lines = [item.start_mark.line + 1 for item in node.value] if isinstance(node, yaml.SequenceNode) else []
@@ -63,7 +91,7 @@ def _read_file(path: Path) -> list[Scenario]:
                 f"{path.name}, line {line}: scenario {ident}: {where}: {first['msg']}",
                 {"file": path.name, "line": line, "scenario": ident, "errors": str(exc)},
             ) from exc
-    return scenarios
+    return RulebookFile(scenarios=scenarios)
 
 
 def _attach_citations(scenario: Scenario, documents: dict[str, SourceDocument]) -> list[str]:
@@ -106,4 +134,5 @@ def _section_of(passages: list[Passage], offset: int) -> str:
 
 
 def all_quoted(rulebook: Rulebook) -> list[tuple[Scenario, _Quoted]]:
+    """Every quoted entry of a scenario (a standard's loose forbidden list and wording are in `rulebook`)."""
     return [(s, q) for s in rulebook.scenarios for q in s.quoted()]

@@ -76,6 +76,12 @@ class ForbiddenPhrasing(_Quoted):
     severity: Severity = "block"
 
 
+class Wording(_Quoted):
+    """Required wording (开头语, 结束语, 转接语) a standard prescribes: scorecard-ready, by slot."""
+
+    slot: str = Field(pattern=r"^[a-z_]+$", description="opening, closing or transfer.")
+
+
 class Scenario(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -93,8 +99,21 @@ class Scenario(BaseModel):
         return [*self.approved, *self.forbidden, *self.guidance]
 
 
+class RulebookFile(BaseModel):
+    """A rulebook file is a list of scenarios, or this mapping: scenarios plus a standard's forbidden list and
+    required wording, which belong to no one scenario (what `copilot/extract` writes for an uploaded standard)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenarios: list[Scenario] = Field(default_factory=list)
+    forbidden: list[ForbiddenPhrasing] = Field(default_factory=list, description="Each needs `source`.")
+    wording: list[Wording] = Field(default_factory=list, description="Each needs `source`.")
+
+
 class Rulebook(BaseModel):
     scenarios: list[Scenario]
+    forbidden: list[ForbiddenPhrasing] = Field(default_factory=list, description="Forbidden lists of standards.")
+    wording: list[Wording] = Field(default_factory=list)
 
     def scenario(self, scenario_id: str) -> Scenario:
         for scenario in self.scenarios:

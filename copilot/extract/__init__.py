@@ -1,0 +1,1 @@
+"""Proposed rulebook entries read from an uploaded standard: forbidden lists, √/× pairs, required wording."""

@@ -1,0 +1,391 @@
+"""Read a cleaned standard for what it forbids and approves. Each recogniser returns `Finding`s with offsets; the
+extractor turns them into proposals. All matching runs on the simplified text (same length, same offsets)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from copilot.extract.cues import Cues
+from copilot.extract.models import ProposalKind
+from copilot.extract.spans import BULLETS, ITEM_START, QUOTES, Span, items, line_bounds, quotes, split_at, trim
+from copilot.text.normalize import to_simplified
+
+SPEECH_STOP = re.compile(r"\n|[√×✓✗◆➢❑•●]|\*{6,}|[(（]注|[:：][(（]")
+SITUATION_REACH = 400  # a × further than this from the last situation does not belong to it
+HEADING_LINE = 30
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: ProposalKind
+    span: Span
+    situation: Span | None = None
+    context: str = ""  # the rule or sub-heading around a forbidden item (names its category)
+    confidence: float = 0.8
+    slot: str | None = None
+
+
+class StandardReader:
+    def __init__(self, text: str, cues: Cues) -> None:
+        self.text = to_simplified(text)
+        self.cues = cues
+        self._forbidden = sorted(cues.forbidden_markers, key=len, reverse=True)
+        self._approved = sorted([*cues.approved_markers, *cues.speakers], key=len, reverse=True)
+        self._situation: Span | None = None
+
+    def findings(self) -> list[Finding]:
+        return [*self.speech(), *self.forbidden_lists(), *self.wording()]
+
+    # -- speech after a marker or a situation ------------------------------------------------------------------
+    def speech(self) -> list[Finding]:
+        found: list[Finding] = []
+        consumed = 0
+        openers = sorted({m.start() for m in re.finditer(r"[:：“「\"]", self.text)})
+        previous: Finding | None = None
+        for at in openers:
+            if at < consumed:
+                continue
+            run_start, kind = self._marker_run(at)
+            if kind is None and previous is not None and self._chained(previous.span.end, at):
+                kind, run_start = previous.kind, at
+            new = self._speech_at(at, run_start, kind) if kind else self._situation_speech(at)
+            if new:
+                found.extend(new)
+                previous = new[-1]
+                consumed = max(f.span.end for f in new) + 1
+        return found
+
+    def _chained(self, previous_end: int, at: int) -> bool:
+        """`“A”“B”`, `“A”或“B”`: the second quote has the first one's polarity."""
+        return self.text[at] in QUOTES and not self.text[previous_end:at].strip(" \n”」』\"、,，或/")
+
+    def _marker_run(self, at: int) -> tuple[int, ProposalKind | None]:
+        """Walk back from `at` over markers (`×不可以说：`, `√客户服务员：`); forbidden wins over approved."""
+        pos, kind, floor = at, None, max(0, at - 24)
+        while pos > floor:
+            while pos > floor and self.text[pos - 1] in " \t:：":
+                pos -= 1
+            marker = self._marker_ending(pos) or self._subject_then_marker(pos)
+            if marker is None:
+                break
+            text, marker_kind = marker
+            if text in self.cues.boundary_markers and _is_han(self.text[pos - len(text) - 1 : pos - len(text)]):
+                break
+            pos -= len(text)
+            kind = "forbidden" if "forbidden" in (kind, marker_kind) else marker_kind
+        return pos, kind
+
+    def _marker_ending(self, pos: int) -> tuple[str, ProposalKind] | None:
+        for marker in self._forbidden:
+            if self.text.endswith(marker, 0, pos):
+                return marker, "forbidden"
+        for marker in self._approved:
+            if self.text.endswith(marker, 0, pos):
+                return marker, "approved"
+        return None
+
+    def _subject_then_marker(self, pos: int) -> tuple[str, ProposalKind] | None:
+        """`不能直接告诉客户“…”`: a customer word between the marker and the quote."""
+        for subject in self.cues.customer_subjects:
+            if self.text.endswith(subject, 0, pos):
+                marker = self._marker_ending(pos - len(subject))
+                if marker and marker[1] == "forbidden":
+                    return marker[0] + subject, "forbidden"
+        return None
+
+    def _speech_at(self, at: int, run_start: int, kind: ProposalKind) -> list[Finding]:
+        spans = self._quoted_from(at) or self._unquoted_from(at)
+        situation = self._situation_for(run_start, kind)
+        if kind == "approved":
+            spans = [p for s in spans for p in self._vocabulary(s)]
+        out = []
+        for span in spans:
+            if self._usable(span, kind, quoted=self.text[span.start - 1] in QUOTES):
+                out.append(Finding(kind, span, situation, self._context(run_start), 0.95))
+        return out
+
+    def _vocabulary(self, span: Span) -> list[Span]:
+        """`“谢谢、没关系、再见！感谢您的来电，再见！请您稍等！”`: a list of wordings, not one phrasing."""
+        if "、" not in span.of(self.text):
+            return [span]
+        pieces = [p for s in split_at(self.text, span, "！!") for p in split_at(self.text, s, "、")]
+        return [p for p in pieces if self._courteous(p)]
+
+    def _quoted_from(self, at: int) -> list[Span]:
+        """The quote opening at `at` (or right after the colon at `at`), and the quotes chained to it."""
+        start = at if self.text[at] in QUOTES else at + 1
+        while start < len(self.text) and self.text[start] in " \t":
+            start += 1
+        spans: list[Span] = []
+        for quote in quotes(self.text[start : start + 1200]):
+            shifted = Span(start + quote.start, start + quote.end)
+            if spans and self.text[spans[-1].end + 1 : shifted.start - 1].strip(" \n、,，或/"):
+                break
+            if not spans and quote.start != 1:
+                return []
+            spans.append(shifted)
+        return [trim(self.text, s.start, s.end) for s in spans]
+
+    def _unquoted_from(self, at: int) -> list[Span]:
+        if self.text[at] not in ":：":
+            return []
+        stop = SPEECH_STOP.search(self.text, at + 1)
+        end = stop.start() if stop else len(self.text)
+        following = ITEM_START.search(self.text, at + 1, end)
+        span = trim(self.text, at + 1, following.start() if following else end)
+        return [span] if span.end > span.start else []
+
+    def _situation_speech(self, at: int) -> list[Finding]:
+        """`客户来消息时：您好，…` (approved), `客户咨询无关信息时，禁止应答客户，如：我不知道，等` (forbidden)."""
+        if self.text[at] not in ":：":
+            return self._example_quote(at)
+        left = self._left_region(at)
+        if not self._looks_like_situation(left.of(self.text)) or self._marker_follows(at + 1):
+            return []
+        head = left.of(self.text)
+        if self._forbids_speech(head):
+            right = self._list_after(at)
+            return [Finding("forbidden", s, None, head, 0.85) for s in right if self._usable(s, "forbidden")]
+        spans = self._quoted_from(at) or self._unquoted_from(at)
+        self._situation = left
+        return [Finding("approved", s, left, "", 0.75) for s in spans
+                if self._usable(s, "approved") and self._courteous(s)]
+
+    def _marker_follows(self, at: int) -> bool:
+        """`…时：呼叫座席员：“…”`: the speech belongs to the marker that follows (it finds this situation)."""
+        rest = self.text[at : at + 16].lstrip()
+        return any(rest.startswith(m) for m in (*self._forbidden, *self._approved))
+
+    def _example_quote(self, at: int) -> list[Finding]:
+        """`使用确认性话语（如"您是说…"）`: an example of wording the standard asks for."""
+        before = self.text[max(0, at - 16) : at]
+        intro = any(before.rstrip("(（ ").endswith(w) for w in self.cues.example_intros)
+        if not intro or self._negated(before):
+            return []
+        spans = self._quoted_from(at)[:1]
+        return [Finding("approved", s, None, "", 0.6) for s in spans
+                if self._usable(s, "approved") and self._courteous(s)]
+
+    def _list_after(self, at: int) -> list[Span]:
+        end = at + 1
+        while end < len(self.text) and self.text[end] not in "。；;\n" and not ITEM_START.match(self.text, end):
+            end += 1
+        return split_at(self.text, Span(at + 1, end), "、,，")
+
+    # -- situations --------------------------------------------------------------------------------------------
+    def _left_region(self, at: int) -> Span:
+        """From the last boundary (quote end, line, bullet, enumerator, sentence end) to `at`."""
+        floor = max(0, at - 80)
+        begin = max(self.text.rfind(c, floor, at) for c in "\n”」。!！?？√×◆➢❑•")
+        begin = max(begin + 1, floor)
+        for match in ITEM_START.finditer(self.text, begin, at):
+            begin = match.end()
+        return trim(self.text, begin, at)
+
+    def _looks_like_situation(self, text: str) -> bool:
+        text = re.sub(r"[(（][^)）]*[)）]", "", text).strip()
+        if not 3 <= len(text) <= 80:
+            return False
+        cues = self.cues
+        return (any(c in text for c in cues.situation_closers)
+                or any(text.startswith(o) for o in cues.situation_openers if len(o) > 1)
+                or any(text.startswith(s) for s in cues.customer_subjects)
+                or bool(re.match(r"第[一二三四五六七八九十百\d]+条", text)))
+
+    def _situation_for(self, run_start: int, kind: ProposalKind) -> Span | None:
+        own = self._left_region(run_start)
+        if own.end > own.start and self._looks_like_situation(own.of(self.text)):
+            self._situation = own
+            return own
+        above = self._line_above(run_start)
+        if above is not None:
+            self._situation = above
+            return above
+        if self._situation is not None and run_start - self._situation.end <= SITUATION_REACH:
+            return self._situation
+        return None
+
+    def _line_above(self, at: int) -> Span | None:
+        """`第五条 客户询问退款进度时` on its own line, right above the √/× lines."""
+        line = line_bounds(self.text, at)
+        if self.text[line.start : at].strip():
+            return None
+        probe = line.start - 1
+        while probe > 0:
+            above = line_bounds(self.text, probe - 1) if self.text[probe - 1] != "\n" else Span(probe, probe)
+            text = above.of(self.text).strip()
+            if text and not re.search(r"[√×✓✗“”]", text):
+                span = trim(self.text, above.start, above.end)
+                return span if self._looks_like_situation(trim_heading(span.of(self.text))) else None
+            if text and not self._marker_run(above.end)[1] and "“" not in text:
+                return None
+            probe = above.start - 1
+        return None
+
+    # -- forbidden lists under a heading -----------------------------------------------------------------------
+    def forbidden_lists(self) -> list[Finding]:
+        found: list[Finding] = []
+        for section in self._forbidden_sections():
+            found.extend(self._list_items(section))
+        return found
+
+    def _forbidden_sections(self) -> list[Span]:
+        sections: list[tuple[int, Span]] = []
+        for heading in self.cues.forbidden_headings:
+            for match in re.finditer(re.escape(heading), self.text):
+                if any(start <= match.start() < s.end for start, s in sections):
+                    continue
+                sections.append((match.start(), self._section_after(match.end())))
+        return sorted((s for _, s in sections), key=lambda s: s.start)
+
+    def _section_after(self, at: int) -> Span:
+        """Inline (`服务忌语喂、打错了、…`) to the sentence end; a heading (a short line, or a numbered title) over
+        the lines below it until the next heading or wording of another kind."""
+        line = line_bounds(self.text, at)
+        rest = self.text[at : line.end]
+        sentence_end = min((i for i in (rest.find(c) for c in "。") if i >= 0), default=len(rest))
+        first_mark = re.search(r"[、，,。；;：:！!？?“”\s(（]", rest)
+        inline = first_mark is not None and first_mark.group() in "、:：" and first_mark.start() <= 12
+        heading_like = len(line.of(self.text).strip()) <= HEADING_LINE or re.match(
+            r"\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])", line.of(self.text))
+        if inline:
+            return Span(at, at + sentence_end)
+        if not heading_like:
+            return Span(at, at)
+        end, lines = line.end, 0
+        while end < len(self.text) and lines < 6:
+            nxt = line_bounds(self.text, end + 1)
+            body = nxt.of(self.text).strip()
+            if not body or self._ends_section(body):
+                break
+            end, lines = nxt.end, lines + 1
+        return Span(at, end)
+
+    def _ends_section(self, line: str) -> bool:
+        short_title = (len(line) <= HEADING_LINE and not re.search(r"[。；;，,！!？?、]", line)
+                       and not ITEM_START.match(line))
+        approved = any(m in line for m in self.cues.approved_markers if len(m) > 2)
+        return short_title or approved
+
+    def _list_items(self, section: Span) -> list[Finding]:
+        found: list[Finding] = []
+        context = ""
+        for item in items(self.text, section.start, section.end):
+            text = item.of(self.text)
+            if self.text[item.start - 1] not in BULLETS:  # a numbered item starts a new group; a bullet continues it
+                context = ""
+            intro = self._intro_end(text)
+            if intro is not None:
+                context = text[:intro]
+                pieces = split_at(self.text, Span(item.start + intro, item.end),
+                                  "、" if "、" in text[intro:] else "、,，")
+                found.extend(Finding("forbidden", p, None, context, 0.85, None) for p in pieces
+                             if self._usable(p, "forbidden", listed=True))
+                continue
+            if self._states_rule(text) or text.startswith("忌"):
+                context = text
+                continue
+            separators = "、" if "、" in text else "？?！!/"
+            found.extend(Finding("forbidden", p, None, context, 0.85) for p in split_at(self.text, item, separators)
+                         if self._usable(p, "forbidden", listed=separators == "、"))
+        return found
+
+    def _intro_end(self, text: str) -> int | None:
+        """Where the examples of a rule start: after `如：`, or after the colon of `忌对客户直呼：`."""
+        for intro in self.cues.example_intros:
+            for sep in ":：":
+                at = text.find(intro + sep)
+                if at >= 0:
+                    return at + len(intro) + 1
+        colon = max(text.find(":"), text.find("："))
+        if (colon > 0 and self._states_rule(text[:colon])) or (colon > 0 and text.startswith("忌")):
+            return colon + 1
+        return None
+
+    # -- required wording --------------------------------------------------------------------------------------
+    def wording(self) -> list[Finding]:
+        found: list[Finding] = []
+        for slot, headings in self.cues.wording.items():
+            for heading in headings:
+                for match in re.finditer(re.escape(heading), self.text):
+                    found.extend(self._wording_after(match.end(), slot, match))
+        return found
+
+    def _wording_after(self, at: int, slot: str, match: re.Match[str]) -> list[Finding]:
+        lead = re.match(r"[^“「\"。；;\n]{0,10}?(?:[:：]|为|是|例如|如)[\s:：]*", self.text[at:])
+        start = at + (lead.end() if lead else 0)
+        if not lead and self.text[start : start + 1] not in QUOTES:
+            return []
+        spans = self._quoted_from(start) if self.text[start : start + 1] in QUOTES else self._numbered(start)
+        situation = Span(match.start(), match.end())
+        return [Finding("wording", s, situation, "", 0.8, slot) for s in spans
+                if self._usable(s, "approved") and self._courteous(s)]
+
+    def _numbered(self, start: int) -> list[Span]:
+        """`①感谢您的来电，再见！②…等。`: each enumerated piece to its sentence end; unnumbered, one sentence."""
+        line = line_bounds(self.text, start)
+        spans: list[Span] = []
+        at = start
+        while at < line.end:
+            marker = re.match(r"\s*[①-⑳]", self.text[at:])
+            if marker:
+                at += marker.end()
+            stop = min((i for i in (self.text.find(c, at, line.end) for c in "。！!？?①②③④⑤⑥⑦⑧⑨⑩") if i >= 0),
+                       default=line.end)
+            end = stop + 1 if stop < line.end and self.text[stop] in "！!？?。" else stop
+            spans.append(trim(self.text, at, end))
+            if not marker or end >= line.end or not re.match(r"\s*[①-⑳]", self.text[end:]):
+                break
+            at = end
+        return spans
+
+    # -- tests on a candidate ----------------------------------------------------------------------------------
+    def _usable(self, span: Span, kind: ProposalKind, *, listed: bool = False, quoted: bool = True) -> bool:
+        text = span.of(self.text)
+        shortest = 1 if listed else self.cues.min_phrasing_chars
+        if len(text) < shortest or len(text) > 160 or "\n" in text.strip():
+            return kind == "forbidden" and "\n" in text and len(text) <= 160 and len(text) >= shortest
+        if kind == "forbidden" and self._describes(text):
+            return False
+        return not (kind == "approved" and not quoted and self._states_rule(text))
+
+    def _describes(self, text: str) -> bool:
+        """A rule or a kind of talk (`埋怨客户的话不说`), not something an agent says."""
+        if any(text.endswith(e) for e in self.cues.description_endings):
+            return True
+        return self._states_rule(text)
+
+    def _states_rule(self, text: str) -> bool:
+        third_person = any(s in text for s in self.cues.customer_subjects)
+        rule = any(w in text for w in self.cues.rule_words)
+        return rule and (third_person or text.endswith("不说") or text.startswith(("禁止", "严禁", "忌")))
+
+    def _forbids_speech(self, text: str) -> bool:
+        """The clause right before the examples negates speaking (`…时，禁止应答客户，如：`); a negation earlier in
+        the situation (`客户提出自己不能准确回答的问题时：`) describes the customer's case, not the reply."""
+        text = re.sub(r"[(（][^)）]*[)）]", "", text).rstrip(" ,，:：")
+        for intro in self.cues.example_intros:
+            text = text.removesuffix(intro).rstrip(" ,，")
+        text = re.split(r"[，,;；]", text)[-1]
+        negations = "|".join(("禁止", "严禁", "不得", "不要", "不能", "不可", "忌"))
+        verbs = "|".join(map(re.escape, self.cues.speech_verbs))
+        return bool(verbs) and re.search(f"(?:{negations})[^，,。]{{0,4}}(?:{verbs})", text) is not None
+
+    def _negated(self, text: str) -> bool:
+        return any(w in text for w in ("避免", "不要", "禁止", "严禁", "不得", "忌", "不能"))
+
+    def _courteous(self, span: Span) -> bool:
+        return any(w in span.of(self.text) for w in self.cues.courtesy_words)
+
+    def _context(self, run_start: int) -> str:
+        return self.text[max(0, run_start - 40) : run_start]
+
+
+def _is_han(char: str) -> bool:
+    return bool(char) and "\u3400" <= char <= "\u9fff"
+
+
+def trim_heading(text: str) -> str:
+    """`第五条 客户询问退款进度时` → `客户询问退款进度时` (the article number is not the situation's words)."""
+    return re.sub(r"^第[一二三四五六七八九十百\d]+[条章节]\s*", "", text).strip()

@@ -1,0 +1,114 @@
+"""The extractor on small standards written in the ways standards write: what it proposes, and that every quote
+is the standard's own words at its offsets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from copilot.check.model import load_model
+from copilot.extract.cues import Cues, load_cues
+from copilot.extract.extractor import extract
+from copilot.extract.models import Proposal
+from copilot.extract.rulebook import customer_texts
+from copilot.settings import PathSettings, Settings
+
+
+@pytest.fixture(scope="module")
+def cues() -> Cues:
+    return load_cues(PathSettings().extraction_path)
+
+
+def _read(text: str, cues: Cues, model: object = None) -> list[Proposal]:
+    return extract("doc", text, [], cues, model)  # type: ignore[arg-type]
+
+
+def _by_kind(proposals: list[Proposal]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for proposal in proposals:
+        out.setdefault(proposal.kind, set()).add(proposal.quote)
+    return out
+
+
+@pytest.mark.parametrize(("text", "forbidden"), [
+    ("服务禁语\n1、这事我管不着\n2、你自己去网点问吧\n", {"这事我管不着", "你自己去网点问吧"}),
+    ("（二）服务忌语：喂、不知道、你问我我问谁等。\n", {"喂", "不知道", "你问我我问谁"}),
+    ("客服中心禁用语\n一、你先搞搞清楚！ 二、你快说啊！\n", {"你先搞搞清楚", "你快说啊"}),
+    ("服务禁语\n(1)忌对客户直呼：喂、嘿。\n(2)忌态度傲慢◆这是规定！你烦不烦啊！\n",
+     {"喂", "嘿", "这是规定", "你烦不烦啊"}),
+    ("服务禁语\n➢ 回访中以个人原因推脱责任，如：我是新员工，我没有培训，等；\n", {"我是新员工", "我没有培训"}),
+    ("服务禁语\n① 「没办法」\n② 「你找别人去」\n", {"没办法", "你找别人去"}),
+    ("客户咨询无关信息时，禁止应答客户，如：这个我不清楚，我不知道，等；\n", {"这个我不清楚", "我不知道"}),
+    ("严禁使用服务忌语，做到不说：埋怨客户的话不说；教训客人的话不说。\n", set()),
+])
+def test_forbidden_lists(text: str, forbidden: set[str], cues: Cues) -> None:
+    assert _by_kind(_read(text, cues)).get("forbidden", set()) == forbidden
+
+
+def test_pairs_sit_under_their_situation(cues: Cues) -> None:
+    text = ("第五条 客户询问退款进度时\n√ 正确：“您好，我马上为您查询退款进度，请您稍等。”\n"
+            "× 错误：“退款的事我不清楚，你自己去查。”\n"
+            "遇到客户催促发货时：客服代表：“非常抱歉让您久等了，我这就为您催促仓库。”不应说：“催什么催，等着吧。”\n"
+            "规范用语：「感谢您的耐心等待」 不规范用语：「等着吧」\n")
+    proposals = _read(text, cues)
+    kinds = _by_kind(proposals)
+    assert kinds["approved"] == {"您好，我马上为您查询退款进度，请您稍等", "非常抱歉让您久等了，我这就为您催促仓库",
+                                 "感谢您的耐心等待"}
+    assert {"退款的事我不清楚，你自己去查", "催什么催，等着吧", "等着吧"} <= kinds["forbidden"]
+    situation = {p.quote: p.situation for p in proposals}
+    assert situation["退款的事我不清楚，你自己去查"] == "客户询问退款进度时"
+    assert situation["非常抱歉让您久等了，我这就为您催促仓库"] == "遇到客户催促发货时"
+    assert situation["催什么催，等着吧"] == "遇到客户催促发货时"
+
+
+def test_required_wording_by_slot(cues: Cues) -> None:
+    text = "一般的结束语为：①感谢您的来电，再见！②祝您生活愉快，再见！等。\n开头语：“您好，欢迎致电售后服务热线。”\n"
+    wording = {p.quote: p.slot for p in _read(text, cues) if p.kind == "wording"}
+    assert wording == {"感谢您的来电，再见": "closing", "祝您生活愉快，再见": "closing",
+                       "您好，欢迎致电售后服务热线": "opening"}
+
+
+def test_a_document_without_rules_has_no_proposals(cues: Cues) -> None:
+    assert _read("值班安排\n一、排班\n1、早班八点到岗。\n2、交接班时填写记录。\n", cues) == []
+
+
+def test_category_from_the_standards_words_then_from_the_trained_model(cues: Cues) -> None:
+    model = load_model(Settings().check.model_dir)
+    text = "服务禁语\n(1)忌态度傲慢、厌烦◆我就这样的态度！\n(2)其他◆你他妈的有病吧\n"
+    found = {p.quote: p for p in _read(text, cues, model)}
+    assert (found["我就这样的态度"].category, found["我就这样的态度"].category_source) == ("impatient", "cue")
+    assert found["你他妈的有病吧"].category_source == "model" and found["你他妈的有病吧"].category == "vulgar"
+
+
+def test_ids_are_stable_and_distinct(cues: Cues) -> None:
+    text = "服务禁语\n1、这事我管不着\n2、你自己去网点问吧\n3、这事我管不着\n"
+    first, second = _read(text, cues), _read(text, cues)
+    assert [p.id for p in first] == [p.id for p in second]
+    assert len({p.id for p in first}) == len(first) == 2  # the repeated item is proposed once
+
+
+def test_customer_side_text_from_the_situation(cues: Cues) -> None:
+    texts = customer_texts("遇到客户投诉热线难拨通、应答慢时(包括电话铃响三声后才接起)", ["我也没办法"], cues)
+    assert texts[:2] == ["投诉热线难拨通、应答慢", "客户投诉热线难拨通、应答慢"] and "我也没办法" in texts
+
+
+PIECES = ["服务禁语", "\n", "1、", "(2)", "①", "◆", "√", "×", "正确：", "错误：", "不应说", "应说", "：", "，", "、",
+          "。", "！", "“", "”", "「", "」", "\"", "如：", "等", "客户", "时", "您好", "请您稍等", "你烦不烦",
+          "第五条", "結束語", "開頭語為", "喂", " ", "先生/小姐", "𠀀", "谢谢"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES) | st.text(max_size=3), max_size=40))
+def test_every_quote_is_the_text_at_its_offsets(parts: list[str]) -> None:
+    cues = load_cues(PathSettings().extraction_path)
+    text = "".join(parts)
+    for proposal in extract("doc", text, [], cues, None):
+        assert text[proposal.start : proposal.end] == proposal.quote
+        assert proposal.quote and proposal.quote == proposal.quote.strip()
+
+
+def test_the_cues_live_with_the_knowledge() -> None:
+    assert PathSettings().extraction_path == Path(PathSettings().knowledge_dir) / "extraction.yaml"
