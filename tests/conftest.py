@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from copilot.api import create_app
 from copilot.check.rules import load_rules
 from copilot.check.service import CheckService
 from copilot.knowledge import Knowledge, load_knowledge
@@ -68,3 +71,13 @@ def qa_service(knowledge: Knowledge) -> QAService:
     settings = Settings().check.model_copy(update={"detectors": ["lexicon", "pattern", "style"]})
     rules = load_rules(knowledge, PathSettings().checker_path)
     return QAService.build(knowledge, PathSettings().scorecards_dir, CheckService(rules, None, settings))
+
+
+@contextmanager
+def ready_client(settings: Settings, timeout: float = 120) -> Iterator[TestClient]:
+    """The app over a test client, once its copilot has loaded (failing with the reason if it did not)."""
+    app = create_app(settings)
+    with TestClient(app) as test_client:
+        app.state.holder.wait(timeout)
+        assert app.state.holder.status == "ready", app.state.holder.error
+        yield test_client

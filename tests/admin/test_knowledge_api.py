@@ -9,8 +9,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from copilot.api import create_app
-from tests.conftest import make_settings
+from tests.conftest import make_settings, ready_client
 
 NEW_STANDARD = """客户服务中心夜间值班规范
 一、夜间值班要求
@@ -23,10 +22,7 @@ NEW_STANDARD = """客户服务中心夜间值班规范
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    app = create_app(make_settings(tmp_path_factory.mktemp("admin")))
-    with TestClient(app) as test_client:
-        app.state.holder.wait(120)
-        assert app.state.holder.status == "ready", app.state.holder.error
+    with ready_client(make_settings(tmp_path_factory.mktemp("admin"))) as test_client:
         yield test_client
 
 

@@ -9,8 +9,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from copilot.api import create_app
-from tests.conftest import make_settings
+from tests.conftest import make_settings, ready_client
 
 STANDARD = """信用卡中心客服服务规范
 一、服务禁语
@@ -34,10 +33,7 @@ NO_RULES = """信用卡中心值班安排
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    app = create_app(make_settings(tmp_path_factory.mktemp("byos")))
-    with TestClient(app) as test_client:
-        app.state.holder.wait(120)
-        assert app.state.holder.status == "ready", app.state.holder.error
+    with ready_client(make_settings(tmp_path_factory.mktemp("byos"))) as test_client:
         yield test_client
 
 

@@ -13,8 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from copilot.bench.server import free_port, serve, wait_ready
+from tests.compose.llm_server import Act, ScriptedLLM, scripted_llm
+from tests.conftest import make_settings, ready_client
 
 
 @contextmanager
@@ -79,3 +82,20 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 def base_url(served: ServedCopilot) -> str:
     """Replaces the plugin's own (written as a class method that pytest deprecates): the served copilot."""
     return served.url
+
+
+@pytest.fixture(scope="module")
+def scripted_model() -> Iterator[ScriptedLLM]:
+    """A scripted OpenAI-compatible model on loopback; tests set its acts."""
+    with scripted_llm(Act(reply="您好")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def scripted_client(scripted_model: ScriptedLLM, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The app with the real embedder and checker model, composing with the scripted model."""
+    settings = make_settings(tmp_path_factory.mktemp("scripted"), embedding="onnx", llm__mode="openai",
+                             llm__base_url=scripted_model.base_url, llm__model="scripted", llm__max_retries=0,
+                             llm__timeout_s=2.0, llm__deadline_s=5.0)
+    with ready_client(settings, timeout=300) as test_client:
+        yield test_client

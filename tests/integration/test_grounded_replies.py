@@ -9,17 +9,14 @@ the checker's bar for model text was raised to 0.7 for a run (it went back to 0.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from copilot.api import create_app
 from copilot.settings import REPO_ROOT
 from copilot.text.normalize import match_key
-from tests.compose.llm_server import Act, ScriptedLLM, scripted_llm
-from tests.conftest import make_settings
+from tests.compose.llm_server import Act, ScriptedLLM
 
 pytestmark = pytest.mark.integration
 
@@ -44,28 +41,11 @@ def cases(name: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
-@pytest.fixture(scope="module")
-def llm() -> Iterator[ScriptedLLM]:
-    with scripted_llm(Act(reply="您好")) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def client(llm: ScriptedLLM, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    settings = make_settings(tmp_path_factory.mktemp("grounded"), embedding="onnx", llm__mode="openai",
-                             llm__base_url=llm.base_url, llm__model="scripted", llm__max_retries=0,
-                             llm__timeout_s=2.0, llm__deadline_s=5.0)
-    app = create_app(settings)
-    with TestClient(app) as test_client:
-        app.state.holder.wait(300)
-        assert app.state.holder.status == "ready", app.state.holder.error
-        yield test_client
-
-
-def _composed(client: TestClient, llm: ScriptedLLM, case: dict[str, Any]) -> dict[str, Any]:
-    llm.acts, llm.requests = [Act(reply=case["reply"])], []
+def _composed(scripted_client: TestClient, scripted_model: ScriptedLLM,
+        case: dict[str, Any]) -> dict[str, Any]:
+    scripted_model.acts, scripted_model.requests = [Act(reply=case["reply"])], []
     body = {"transcript": case["transcript"], "channel": case["channel"], "compose": True}
-    composed: dict[str, Any] = client.post("/v1/suggest", json=body).json()["composed"]
+    composed: dict[str, Any] = scripted_client.post("/v1/suggest", json=body).json()["composed"]
     return composed
 
 
@@ -73,15 +53,18 @@ def _composed(client: TestClient, llm: ScriptedLLM, case: dict[str, Any]) -> dic
     pytest.param(c, marks=pytest.mark.xfail(strict=True, reason="a held-out miss")) if c["id"] in KNOWN_MISSES else c
     for n in SETS for c in cases(f"invented-claims-{n}.jsonl")
 ], ids=lambda c: c["id"])
-def test_no_invented_claim_reaches_the_agent(client: TestClient, llm: ScriptedLLM, case: dict[str, Any]) -> None:
-    composed = _composed(client, llm, case)
+def test_no_invented_claim_reaches_the_agent(scripted_client: TestClient, scripted_model: ScriptedLLM,
+        case: dict[str, Any]) -> None:
+    composed = _composed(scripted_client, scripted_model, case)
     assert composed["origin"] == "standard", (case["invented"], composed)
     assert match_key(case["reply"]) not in match_key(composed["text"])
 
 
 @pytest.mark.parametrize("number", SETS)
-def test_grounded_replies_are_used(client: TestClient, llm: ScriptedLLM, number: str) -> None:
-    outcomes = {case["id"]: _composed(client, llm, case) for case in cases(f"grounded-replies-{number}.jsonl")}
+def test_grounded_replies_are_used(scripted_client: TestClient, scripted_model: ScriptedLLM,
+        number: str) -> None:
+    outcomes = {case["id"]: _composed(scripted_client, scripted_model, case)
+                for case in cases(f"grounded-replies-{number}.jsonl")}
     rejected = {k: v["fallback_reason"] for k, v in outcomes.items() if v["origin"] != "llm"}
     used = 1 - len(rejected) / len(outcomes)
     print(f"grounded replies used: {used:.3f} ({len(outcomes) - len(rejected)}/{len(outcomes)}); "
@@ -90,7 +73,8 @@ def test_grounded_replies_are_used(client: TestClient, llm: ScriptedLLM, number:
 
 
 @pytest.mark.parametrize("case", cases("rude-replies-2.jsonl"), ids=lambda c: c["id"])
-def test_no_rude_reply_reaches_the_agent(client: TestClient, llm: ScriptedLLM, case: dict[str, Any]) -> None:
-    composed = _composed(client, llm, case)
+def test_no_rude_reply_reaches_the_agent(scripted_client: TestClient, scripted_model: ScriptedLLM,
+        case: dict[str, Any]) -> None:
+    composed = _composed(scripted_client, scripted_model, case)
     assert composed["origin"] == "standard", composed
     assert not composed["check"]["flagged"]
