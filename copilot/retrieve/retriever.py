@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from copilot.embedding.base import Embedder, Vectors
-from copilot.index.documents import DocumentKind, IndexDocument
+from copilot.index.documents import SCENARIO_KINDS, DocumentKind, IndexDocument
 from copilot.index.store import ChromaCollection
 from copilot.retrieve.bm25 import Bm25Index
 from copilot.retrieve.fusion import best_possible, reciprocal_rank_fusion
@@ -45,8 +46,14 @@ class HybridRetriever:
         self._embedder = embedder
         self._settings = settings
         self._reranker = reranker
-        self._bm25 = Bm25Index([d.simplified for d in documents])
         self._kinds = np.array([d.kind for d in documents])
+        # One BM25 index per group of kinds searched together: a ranking of scenarios then owes nothing to the
+        # passages' word statistics, so uploading a document (passages only, until its rules are approved)
+        # leaves every suggestion as it was.
+        self._bm25: dict[tuple[str, ...], tuple[Bm25Index | None, np.ndarray]] = {}
+        self._bm25_lock = threading.Lock()
+        for kinds in (SCENARIO_KINDS, ("passage",)):
+            self._bm25_over(kinds)
 
     def search(
         self, query: str, *, kinds: tuple[DocumentKind, ...], k: int = 10, mode: str | None = None,
@@ -89,8 +96,18 @@ class HybridRetriever:
         return self._embedder.embed_queries([to_simplified(q) for q in queries])
 
     def bm25_ranking(self, query: str, kinds: tuple[DocumentKind, ...], n: int) -> list[int]:
-        mask = np.isin(self._kinds, kinds)
-        return [i for i, _ in self._bm25.search(query, n, mask)]
+        index, positions = self._bm25_over(kinds)
+        return [int(positions[i]) for i, _ in index.search(query, n)] if index is not None else []
+
+    def _bm25_over(self, kinds: tuple[DocumentKind, ...]) -> tuple[Bm25Index | None, np.ndarray]:
+        """The BM25 index of the documents of these kinds (built on first use) and their positions."""
+        key = tuple(sorted(kinds))
+        with self._bm25_lock:
+            if key not in self._bm25:
+                positions = np.flatnonzero(np.isin(self._kinds, kinds))
+                texts = [self.documents[i].simplified for i in positions]
+                self._bm25[key] = (Bm25Index(texts) if texts else None, positions)
+            return self._bm25[key]
 
     def dense_ranking(self, vector: Vectors, kinds: tuple[DocumentKind, ...], n: int) -> list[int]:
         return self.dense_rankings(vector[None, :], kinds, n)[0]
