@@ -68,3 +68,20 @@ def qa_service(knowledge: Knowledge) -> QAService:
     settings = Settings().check.model_copy(update={"detectors": ["lexicon", "pattern", "style"]})
     rules = load_rules(knowledge, PathSettings().checker_path)
     return QAService.build(knowledge, PathSettings().scorecards_dir, CheckService(rules, None, settings))
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A redis-server on loopback for the whole run (tests use their own key prefixes)."""
+    from tests.servers import redis_server
+
+    with redis_server() as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    from tests.servers import postgres_server
+
+    with postgres_server() as url:
+        yield url
