@@ -62,6 +62,10 @@ class RedisServer:
         _wait_port(self.port, 20, self._process)
         return self
 
+    @property
+    def running(self) -> bool:
+        return self._process is not None
+
     def stop(self) -> None:
         if self._process is not None:
             self._process.kill()
