@@ -7,14 +7,16 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from copilot.bench.server import free_port, serve, wait_ready
+from copilot.bench.server import Served, free_port, serve, wait_ready
+from tests.servers import RedisServer
 
 
 @contextmanager
@@ -79,3 +81,23 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 def base_url(served: ServedCopilot) -> str:
     """Replaces the plugin's own (written as a class method that pytest deprecates): the served copilot."""
     return served.url
+
+
+# Replicas with the fake embedder and in-memory Chroma: quick to start, for what does not depend on the index.
+FAST = {"COPILOT_EMBEDDING__MODE": "fake", "COPILOT_VECTOR_STORE__MODE": "memory"}
+
+
+@contextmanager
+def replicas(*envs: dict[str, str], timeout: float = 240) -> Iterator[list[Served]]:
+    """`copilot serve` processes started side by side (replicas sharing nothing the start-up writes)."""
+    with ExitStack() as stack, ThreadPoolExecutor(len(envs)) as pool:
+        started = [pool.submit(stack.enter_context, serve(env, timeout)) for env in envs]
+        yield [future.result() for future in started]
+
+
+@pytest.fixture(scope="module")
+def redis_for_module() -> Iterator[RedisServer]:
+    """A redis-server of the module's own: its tests may stop it."""
+    server = RedisServer().start()
+    yield server
+    server.stop()
