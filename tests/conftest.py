@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
@@ -15,6 +18,7 @@ from copilot.runtime import Copilot
 from copilot.settings import REPO_ROOT, PathSettings, Settings
 
 SUITES = REPO_ROOT / "eval" / "suites"
+T = TypeVar("T")
 
 
 def make_settings(tmp: Path, *, embedding: str = "fake", store: str = "memory", **overrides: object) -> Settings:
@@ -85,3 +89,9 @@ def postgres_url() -> Iterator[str]:
 
     with postgres_server() as url:
         yield url
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run` on a thread of its own: after the browser tests, Playwright's loop is running on this one."""
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, coroutine).result()

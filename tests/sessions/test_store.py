@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
-from typing import Any, TypeVar
 
 import pytest
 
@@ -14,12 +12,7 @@ from copilot.sessions.chat import history_for, remember
 from copilot.sessions.store import MemorySessionStore, Session
 from copilot.settings import SessionSettings
 from copilot.suggest.transcript import Turn
-
-T = TypeVar("T")
-
-
-def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coroutine)
+from tests.conftest import run_async as run
 
 
 class Clock:

@@ -17,6 +17,7 @@ from copilot.sessions.store import Session
 from copilot.settings import SessionSettings, Settings, StateSettings
 from copilot.state.registry import SharedState, open_state
 from copilot.suggest.transcript import Turn
+from tests.conftest import run_async
 from tests.servers import RedisServer
 
 PREFIXES = itertools.count()
@@ -56,7 +57,7 @@ def test_a_session_changed_on_one_replica_is_read_on_the_other(redis_url: str) -
         await a.aclose()
         await b.aclose()
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_an_idle_session_expires(redis_url: str) -> None:
@@ -68,7 +69,7 @@ def test_an_idle_session_expires(redis_url: str) -> None:
         assert await a.sessions.get("s", "k") is None
         await a.aclose()
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_turns_pushed_to_two_replicas_at_once_are_all_kept(redis_url: str) -> None:
@@ -86,7 +87,7 @@ def test_turns_pushed_to_two_replicas_at_once_are_all_kept(redis_url: str) -> No
         await a.aclose()
         await b.aclose()
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_events_published_on_one_replica_reach_followers_on_both(redis_url: str) -> None:
@@ -106,7 +107,7 @@ def test_events_published_on_one_replica_reach_followers_on_both(redis_url: str)
         await a.aclose()
         await b.aclose()
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_the_rate_limit_counts_requests_on_every_replica(redis_url: str) -> None:
@@ -149,7 +150,7 @@ def test_without_redis_sessions_fail_with_state_unavailable_and_followers_are_to
         assert not existed and session.count == 1
         await state.aclose()
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_without_redis_the_rate_limit_is_counted_on_each_replica(outage: RedisServer) -> None:
