@@ -125,16 +125,15 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default from settings).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default from settings).")] = None,
 ) -> None:
-    """Serve the HTTP API (FastAPI + uvicorn)."""
-    import uvicorn
-
+    """Serve the HTTP API (FastAPI + uvicorn). On SIGTERM: live sockets are closed with a reconnect hint and
+    requests in flight finish (up to `server.drain_s`)."""
     from copilot.api import create_app
+    from copilot.api.server import run
     from copilot.observability.logs import configure_logging
 
     settings = Settings()
     configure_logging(settings.logging.level, settings.logging.json_lines)
-    uvicorn.run(create_app(settings), host=host or settings.server.host, port=port or settings.server.port,
-                log_config=None)
+    run(create_app(settings), settings, host or settings.server.host, port or settings.server.port)
 
 
 @app.command()

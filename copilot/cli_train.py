@@ -57,8 +57,7 @@ def feedback_export(
 ) -> None:
     """Write the findings agents marked 误报 as candidate check cases (expect_flag false) for QA to review."""
     from copilot.feedback.export import write_false_alarms
-    from copilot.feedback.store import FeedbackStore
+    from copilot.feedback.store import open_feedback
 
-    settings = Settings()
-    written = write_false_alarms(FeedbackStore(settings.paths.feedback_path).false_alarms(), false_alarms)
+    written = write_false_alarms(open_feedback(Settings()).false_alarms(), false_alarms)
     console.print(f"{written} candidate check cases written to {false_alarms}")

@@ -11,6 +11,7 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "not_found"
     KNOWLEDGE_INVALID = "knowledge_invalid"
     BACKEND_UNAVAILABLE = "backend_unavailable"
+    STATE_UNAVAILABLE = "state_unavailable"
     PAYLOAD_TOO_LARGE = "payload_too_large"
     CONFIGURATION_INVALID = "configuration_invalid"
     UNAUTHORIZED = "unauthorized"
@@ -51,6 +52,12 @@ class KnowledgeInvalid(CopilotError):
 
 class BackendUnavailable(CopilotError):
     code = ErrorCode.BACKEND_UNAVAILABLE
+
+
+class StateUnavailable(CopilotError):
+    """The shared state (Redis) cannot be reached: live sessions and chat history wait, the rest serves on."""
+
+    code = ErrorCode.STATE_UNAVAILABLE
 
 
 class ConfigurationInvalid(CopilotError):

@@ -242,7 +242,10 @@ class AskSettings(BaseModel):
 
 class SessionSettings(BaseModel):
     ttl_s: float = Field(default=1800, gt=0, description="A session idle this long is forgotten (its turns too).")
-    max_sessions: int = Field(default=10_000, ge=1, description="Sessions kept; the least recently used go first.")
+    max_sessions: int = Field(
+        default=10_000, ge=1,
+        description="Sessions kept in memory; the least recently used go first (on Redis the TTL bounds them).",
+    )
     turns_kept: int = Field(default=20, ge=2, le=200, description="Last turns of a live session kept and used.")
     chat_history: int = Field(default=10, ge=0, le=50, description="Questions and answers kept per chat session.")
 
@@ -270,7 +273,8 @@ class LimitSettings(BaseModel):
     rate_limit: str = Field(
         default="1200/minute",
         description="Requests per API key (or per client address with auth off), in the `limits` "
-        "library's notation, e.g. 20/second;1200/minute. Counted per process.",
+        "library's notation, e.g. 20/second;1200/minute. Counted across replicas when `state.redis_url` is set "
+        "(each replica counts alone while Redis is unreachable), else per process.",
     )
 
 
@@ -284,6 +288,45 @@ class KnowledgeAdminSettings(BaseModel):
 class ServerSettings(BaseModel):
     host: str = Field(default="127.0.0.1", description="Bind address for `copilot serve`.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port for `copilot serve`.")
+    drain_s: float = Field(
+        default=30.0, gt=0,
+        description="On SIGTERM: live sockets are closed at once with a reconnect hint (1012), then requests in "
+        "flight get this long to finish before they are cancelled.",
+    )
+
+
+StateMode = Literal["memory", "redis"]
+
+
+class StateSettings(BaseModel):
+    redis_url: SecretStr | None = Field(
+        default=None,
+        description="Redis for the state replicas share, e.g. redis://redis:6379/0: live sessions, their events, "
+        "/v1/chat history and rate-limit counters. Empty: all of it in this process's memory (one replica).",
+    )
+    key_prefix: str = Field(default="copilot:", description="Prefix of every Redis key and channel written.")
+    timeout_s: float = Field(
+        default=1.0, gt=0,
+        description="Connect and read timeout of one Redis call; past it live sessions answer 503 "
+        "state_unavailable while suggest, check and rewrite go on.",
+    )
+    lock_timeout_s: float = Field(
+        default=30.0, gt=0,
+        description="Longest a session stays locked by one turn (a replica killed mid-turn frees it after this).",
+    )
+
+    @property
+    def mode(self) -> StateMode:
+        return "redis" if self.redis_url is not None else "memory"
+
+
+class FeedbackSettings(BaseModel):
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="Where feedback is stored: postgresql://user:password@host:5432/db (shared by replicas) or "
+        "sqlite:///path/feedback.sqlite3. Empty: SQLite in the data directory (one replica).",
+    )
+    pool_size: int = Field(default=4, ge=1, le=64, description="PostgreSQL connections kept open per replica.")
 
 
 class Settings(BaseSettings):
@@ -315,6 +358,10 @@ class Settings(BaseSettings):
         default_factory=KnowledgeAdminSettings, description="Versioned knowledge and re-indexing."
     )
     server: ServerSettings = Field(default_factory=ServerSettings, description="HTTP server.")
+    state: StateSettings = Field(
+        default_factory=StateSettings, description="State shared between replicas (Redis), or kept in memory."
+    )
+    feedback: FeedbackSettings = Field(default_factory=FeedbackSettings, description="The feedback database.")
 
 
 PLACEHOLDER_SECRETS = ("changeme", "change-me", "secret", "password", "admin", "test", "example", "xxx", "key",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,6 +21,7 @@ from copilot.runtime import Copilot
 from copilot.settings import REPO_ROOT, PathSettings, Settings
 
 SUITES = REPO_ROOT / "eval" / "suites"
+T = TypeVar("T")
 
 
 def make_settings(tmp: Path, *, embedding: str = "fake", store: str = "memory", **overrides: object) -> Settings:
@@ -81,3 +85,26 @@ def ready_client(settings: Settings, timeout: float = 120) -> Iterator[TestClien
         app.state.holder.wait(timeout)
         assert app.state.holder.status == "ready", app.state.holder.error
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A redis-server on loopback for the whole run (tests use their own key prefixes)."""
+    from tests.servers import redis_server
+
+    with redis_server() as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    from tests.servers import postgres_server
+
+    with postgres_server() as url:
+        yield url
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run` on a thread of its own: after the browser tests, Playwright's loop is running on this one."""
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, coroutine).result()

@@ -47,11 +47,11 @@ def test_suggest_inside_a_running_event_loop(fake_env: None) -> None:
 
 def test_feedback_export_writes_false_alarms_as_check_cases(fake_env: None, tmp_path: Path) -> None:
     from copilot.feedback.models import FeedbackEvent
-    from copilot.feedback.store import FeedbackStore
+    from copilot.feedback.sqlite import SqliteFeedbackStore
 
     alarm = FeedbackEvent(action="false_alarm", rule_id="r/1", category="rushing", draft="排队的人比较多，请稍候。",
                           start=0, end=7)
-    FeedbackStore(tmp_path / "feedback.sqlite3").add([alarm], "desk-1")
+    SqliteFeedbackStore(tmp_path / "feedback.sqlite3").add([alarm], "desk-1")
     out = tmp_path / "fa.jsonl"
     result = runner.invoke(app, ["feedback", "export", "--false-alarms", str(out)])
     assert result.exit_code == 0, result.output

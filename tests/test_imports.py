@@ -34,3 +34,27 @@ def test_starting_without_an_llm_imports_no_llm_library(tmp_path: object) -> Non
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=str(REPO_ROOT))
     assert out.stdout.strip().splitlines()[-1:] in ([], [""])
+
+
+def test_serving_on_the_defaults_imports_neither_redis_nor_postgresql(tmp_path: object) -> None:
+    """No Redis and no PostgreSQL configured: a started app that served sessions, chat and feedback has loaded
+    neither client library."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from fastapi.testclient import TestClient\n"
+        "from copilot.api import create_app\n"
+        "from tests.conftest import make_settings\n"
+        f"app = create_app(make_settings(Path({str(tmp_path)!r})))\n"
+        "with TestClient(app) as client:\n"
+        "    app.state.holder.wait(120)\n"
+        "    turn = {'role': 'customer', 'text': '你们电话太难打了'}\n"
+        "    client.post('/v1/sessions/s-1/turns', json={'turns': [turn]}).raise_for_status()\n"
+        "    client.post('/v1/chat', json={'question': '怎么办', 'session_id': 's-1'}).raise_for_status()\n"
+        "    client.post('/v1/feedback', json={'events': [{'action': 'shown'}]}).raise_for_status()\n"
+        "    assert client.get('/readyz').json()['state'] == {'mode': 'memory', 'reachable': True}\n"
+        "print(','.join(m for m in ('redis', 'psycopg', 'psycopg_binary', 'psycopg2') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=str(REPO_ROOT))
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1:] in ([], [""])

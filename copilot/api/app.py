@@ -26,13 +26,13 @@ from copilot.api.routes import (
     suggest,
     web,
 )
+from copilot.api.sockets import LiveSockets
 from copilot.api.state import RuntimeHolder
 from copilot.errors import ConfigurationInvalid
-from copilot.feedback.store import FeedbackStore
+from copilot.feedback.store import open_feedback
 from copilot.observability.metrics import Metrics
-from copilot.sessions.hub import LiveHub
-from copilot.sessions.store import SessionStore
 from copilot.settings import Settings, production_problems
+from copilot.state.registry import open_state
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.environment == "production" and (problems := production_problems(settings)):
         raise ConfigurationInvalid("refusing to start in production: " + "; ".join(problems), {"problems": problems})
     holder = RuntimeHolder(settings)
+    state = open_state(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if probe is not None:
             probe.cancel()
         holder.stop()
+        await state.aclose()
 
     app = FastAPI(
         title="Agent Copilot (坐席助手)",
@@ -64,10 +66,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.holder = holder
     app.state.metrics = Metrics()
-    app.state.authenticator = Authenticator(settings)
-    app.state.sessions = SessionStore(settings.sessions)
-    app.state.live_hub = LiveHub()
-    app.state.feedback = FeedbackStore(settings.paths.feedback_path)
+    app.state.authenticator = Authenticator(settings, state.rate_storage)
+    app.state.shared = state
+    app.state.sessions = state.sessions
+    app.state.live_hub = state.hub
+    app.state.sockets = LiveSockets()
+    app.state.feedback = open_feedback(settings)
     app.add_middleware(RequestMiddleware, metrics=app.state.metrics,
                        max_body_bytes=settings.limits.max_body_bytes,
                        max_upload_bytes=settings.limits.max_upload_bytes)

@@ -14,7 +14,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Security, WebSocket
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from limits import parse_many
-from limits.storage import MemoryStorage
+from limits.errors import StorageError
+from limits.storage import MemoryStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 
 from copilot.errors import Forbidden, RateLimited, Unauthorized
@@ -43,10 +44,10 @@ def new_key() -> str:
 
 
 class Authenticator:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, rate_storage: Storage | None = None) -> None:
         self.enabled = settings.auth.enabled
         self._keys = [(k.sha256, Principal(k.name, k.role)) for k in settings.auth.keys]
-        self._limiter = RateLimiter(settings.limits.rate_limit)
+        self._limiter = RateLimiter(settings.limits.rate_limit, rate_storage or MemoryStorage())
         if not self.enabled:
             log.warning("AUTH IS OFF: every request is treated as admin. Set COPILOT_AUTH__ENABLED=true with "
                         "COPILOT_AUTH__KEYS for anything but local development.")
@@ -76,16 +77,32 @@ class Authenticator:
 
 
 class RateLimiter:
-    """A moving-window limit per principal, in memory (each replica counts its own requests)."""
+    """A moving-window limit per principal, counted in `storage`: memory (each replica counts its own requests) or
+    Redis (the replicas count together). While a shared storage fails, this replica counts alone rather than
+    refusing or failing the requests: the limit protects capacity, and suggest and check must go on."""
 
-    def __init__(self, spec: str) -> None:
+    RETRY_SHARED_S = 5.0
+
+    def __init__(self, spec: str, storage: Storage) -> None:
         self._items = parse_many(spec)
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self._shared = MovingWindowRateLimiter(storage)
+        self._alone = MovingWindowRateLimiter(MemoryStorage())
+        self._alone_until = 0.0
 
     def hit(self, who: str) -> None:
+        limiter = self._shared if time.monotonic() >= self._alone_until else self._alone
+        try:
+            self._hit(limiter, who)
+        except StorageError as exc:
+            log.warning("rate-limit storage unreachable (%s); counting on this replica alone for %.0f s",
+                        type(exc.storage_error).__name__, self.RETRY_SHARED_S)
+            self._alone_until = time.monotonic() + self.RETRY_SHARED_S
+            self._hit(self._alone, who)
+
+    def _hit(self, limiter: MovingWindowRateLimiter, who: str) -> None:
         for item in self._items:
-            if not self._limiter.hit(item, who):
-                reset_at, _remaining = self._limiter.get_window_stats(item, who)
+            if not limiter.hit(item, who):
+                reset_at, _remaining = limiter.get_window_stats(item, who)
                 raise RateLimited(f"rate limit {item} exceeded", {
                     "limit": str(item), "retry_after_s": max(1, int(reset_at - time.time()) + 1)})
 

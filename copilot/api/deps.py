@@ -15,6 +15,7 @@ from copilot.runtime import Copilot
 from copilot.sessions.hub import LiveHub
 from copilot.sessions.store import SessionStore
 from copilot.settings import Settings
+from copilot.state.registry import SharedState
 
 
 def get_holder(request: Request) -> RuntimeHolder:
@@ -53,6 +54,11 @@ def get_hub(request: Request) -> LiveHub:
     return hub
 
 
+def get_shared_state(request: Request) -> SharedState:
+    state: SharedState = request.app.state.shared
+    return state
+
+
 def get_principal(request: Request) -> Principal:
     """Who is calling; set by the router's `require(role)` dependency, which runs first."""
     principal: Principal = request.state.principal
@@ -68,3 +74,4 @@ MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 SessionsDep = Annotated[SessionStore, Depends(get_sessions)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 HubDep = Annotated[LiveHub, Depends(get_hub)]
+SharedStateDep = Annotated[SharedState, Depends(get_shared_state)]

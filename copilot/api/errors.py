@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from copilot.errors import CopilotError, ErrorCode, RateLimited
+from copilot.errors import CopilotError, ErrorCode, RateLimited, StateUnavailable
 from copilot.observability.context import current_request_id
 
 log = logging.getLogger("copilot.api")
@@ -22,6 +22,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.KNOWLEDGE_INVALID: 422,
     ErrorCode.BACKEND_UNAVAILABLE: 503,
+    ErrorCode.STATE_UNAVAILABLE: 503,
     ErrorCode.PAYLOAD_TOO_LARGE: 413,
     ErrorCode.CONFIGURATION_INVALID: 500,
     ErrorCode.UNAUTHORIZED: 401,
@@ -56,7 +57,8 @@ def error_response(status: int, code: str, message: str, details: dict[str, Any]
 
 async def _copilot_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, CopilotError)
-    headers = {"Retry-After": str(exc.details.get("retry_after_s", 1))} if isinstance(exc, RateLimited) else None
+    headers = {"Retry-After": str(exc.details.get("retry_after_s", 1))} \
+        if isinstance(exc, RateLimited | StateUnavailable) else None
     return error_response(STATUS_BY_CODE.get(exc.code, 500), exc.code, exc.message, exc.details, headers)
 
 
@@ -98,5 +100,5 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     422: _doc("Invalid input"),
     429: _doc("Rate limit for this key exceeded; see Retry-After"),
     500: _doc("Internal error; details.request_id identifies it in the logs"),
-    503: _doc("Index not loaded yet, or a backend is unavailable"),
+    503: _doc("Index not loaded yet, a backend is unavailable, or (live sessions, chat history) the shared state"),
 }

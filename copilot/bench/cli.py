@@ -44,11 +44,16 @@ def load(
     clients: Annotated[int, typer.Option(help="Concurrent clients.", min=1, max=64)] = 8,
     data_dir: Annotated[Path | None, typer.Option(help="Serve this data directory (default: a fresh one).")] = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the report here.")] = None,
+    url: Annotated[list[str] | None, typer.Option(
+        "--url", help="A running replica to load instead of starting a server; repeat for several (clients are "
+        "spread over them, the knowledge change goes through the first).")] = None,
 ) -> None:
-    """Mixed suggest/check traffic with a knowledge change half-way; exits 1 on any failed request."""
+    """Mixed suggest/check traffic with a knowledge change half-way; exits 1 on any failed request, or when a
+    replica did not pick up the change."""
     from copilot.bench.load import LoadOptions, run_load
 
-    report = run_load(LoadOptions(duration_s=duration, max_requests=requests, clients=clients, data_dir=data_dir))
+    report = run_load(LoadOptions(duration_s=duration, max_requests=requests, clients=clients, data_dir=data_dir,
+                                  urls=[u.rstrip("/") for u in url or []]))
     if json_out is not None:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
@@ -63,8 +68,13 @@ def load(
     change = report.reindex
     console.print(f"knowledge change at {change.started_at_s} s: HTTP {change.status} in {change.seconds} s, "
                   f"{change.version_before} → {change.version_after}")
-    console.print(f"server RSS {report.rss_mib_before} MiB before, {report.rss_mib_after} MiB after "
-                  f"(peak {report.peak_rss_mib} MiB)")
+    if len(report.replicas) > 1:
+        console.print(f"requests per replica: {report.replicas}; every replica on the new version "
+                      f"{change.followed_s} s after the change" if change.followed else
+                      "[red]a replica did not pick up the change[/red]")
+    if report.rss_mib_before is not None:
+        console.print(f"server RSS {report.rss_mib_before} MiB before, {report.rss_mib_after} MiB after "
+                      f"(peak {report.peak_rss_mib} MiB)")
     for sample in report.error_samples:
         console.print(f"[red]{sample}[/red]")
     if not report.passed:

@@ -38,13 +38,15 @@ def wait_ready(url: str, timeout: float, process: subprocess.Popen[bytes] | None
 
 
 def copilot_command(*args: str) -> list[str]:
-    """The `copilot` script of the running interpreter's environment."""
-    return [str(Path(sys.executable).with_name("copilot")), *args]
+    """The `copilot` command of this checkout, run by the running interpreter."""
+    return [sys.executable, "-m", "copilot.cli", *args]
 
 
 def child_environment(overrides: dict[str, str]) -> dict[str, str]:
-    # The child inherits this process's environment (PATH, HF_HUB_OFFLINE…) plus the benchmark's settings.
-    return {**os.environ, **overrides}
+    # The child inherits this process's environment (PATH, HF_HUB_OFFLINE…) plus the benchmark's settings, and
+    # imports this checkout's code first (an installed copy of the package may be another checkout's).
+    path = os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path, **overrides}
 
 
 def proc_status_kib(pid: int, field: str) -> int:

@@ -33,6 +33,7 @@ class Sample:
     ms: float
     status: int  # 0 when the request never got an answer
     error: str = ""
+    url: str = ""  # the replica that answered (or failed to)
 
     @property
     def ok(self) -> bool:
@@ -73,10 +74,11 @@ def mixed(checks: Sequence[Call], suggests: Sequence[Call], checks_per_suggest: 
     return out
 
 
-def drive(url: str, calls: Sequence[Call], *, clients: int, max_requests: int, duration_s: float = 0,
-          stop: threading.Event | None = None, headers: dict[str, str] | None = None) -> Run:
+def drive(url: str | Sequence[str], calls: Sequence[Call], *, clients: int, max_requests: int,
+          duration_s: float = 0, stop: threading.Event | None = None, headers: dict[str, str] | None = None) -> Run:
     """Send `calls` in turn (cycling) from `clients` threads until `max_requests` are sent or, with `stop`,
-    it is set, or else `duration_s` has passed."""
+    it is set, or else `duration_s` has passed. With several URLs (replicas), client i talks to URL i mod n."""
+    urls = [url] if isinstance(url, str) else list(url)
     counter = itertools.count()
     lock = threading.Lock()
     run = Run()
@@ -85,8 +87,8 @@ def drive(url: str, calls: Sequence[Call], *, clients: int, max_requests: int, d
     def going() -> bool:
         return not stop.is_set() if stop is not None else time.perf_counter() < deadline
 
-    def client() -> None:
-        with httpx.Client(base_url=url, timeout=60, headers=headers or {}) as session:
+    def client(base_url: str) -> None:
+        with httpx.Client(base_url=base_url, timeout=60, headers=headers or {}) as session:
             while going():
                 with lock:
                     index = next(counter)
@@ -97,7 +99,7 @@ def drive(url: str, calls: Sequence[Call], *, clients: int, max_requests: int, d
                 with lock:
                     run.samples.append(sample)
 
-    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    threads = [threading.Thread(target=client, args=(urls[i % len(urls)],), daemon=True) for i in range(clients)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -112,10 +114,11 @@ def _send(session: httpx.Client, call: Call) -> Sample:
     try:
         response = session.post(f"/v1/{call.endpoint}", json=call.body)
     except httpx.HTTPError as exc:
-        return Sample(call.endpoint, (time.perf_counter() - started) * 1000, 0, type(exc).__name__)
+        return Sample(call.endpoint, (time.perf_counter() - started) * 1000, 0, type(exc).__name__,
+                      str(session.base_url))
     ms = (time.perf_counter() - started) * 1000
     error = "" if response.is_success else response.text[:200]
-    return Sample(call.endpoint, ms, response.status_code, error)
+    return Sample(call.endpoint, ms, response.status_code, error, str(session.base_url))
 
 
 def summarise(run: Run) -> dict[str, EndpointSummary]:

@@ -3,8 +3,14 @@ agent turn that breaks the standard gets the checker's findings, and a change of
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from anyio import to_thread
+
 from copilot.check.models import CheckRequest
+from copilot.rulebook.models import Channel
 from copilot.runtime import Copilot
+from copilot.sessions.hub import LiveHub
 from copilot.sessions.models import (
     CheckEvent,
     LiveEvent,
@@ -18,22 +24,35 @@ from copilot.suggest.models import SuggestRequest
 from copilot.suggest.transcript import Turn
 
 
-def info(store: SessionStore, session: Session, resumed: bool) -> SessionInfo:
+def info(session: Session, resumed: bool) -> SessionInfo:
     return SessionInfo(id=session.id, channel=session.channel, turns=session.count, scenario=session.scenario,
-                       resumed=resumed, expires_in_s=round(store.expires_in(session), 1))
+                       resumed=resumed, expires_in_s=round(session.expires_in_s, 1))
+
+
+async def push_turns(copilot: Copilot, store: SessionStore, hub: LiveHub, session_id: str, owner: str,
+                     turns: Sequence[TurnIn], channel: Channel | None = None) -> tuple[Session, bool, list[LiveEvent]]:
+    """Add the turns to the session (one change, under its lock) and send their events to every follower.
+    Returns the session after them, whether it existed, and the events."""
+
+    async def change(session: Session) -> list[LiveEvent]:
+        events: list[LiveEvent] = []
+        for turn in turns:
+            events += await to_thread.run_sync(push, copilot, session, turn)
+        return events
+
+    events, session, existed = await store.update(session_id, owner, change, channel)
+    await hub.publish(session_id, events)
+    return session, existed, events
 
 
 def push(copilot: Copilot, session: Session, turn: TurnIn) -> list[LiveEvent]:
     """Blocking (model calls): run it off the event loop. Interim turns are not stored and get no events."""
     if not turn.final or not turn.text.strip():
         return []
-    with session.lock:
-        index = session.count
-        session.turns.append(Turn(role=turn.role, text=turn.text))
-        session.count += 1
-        if turn.role == "customer":
-            return _suggest(copilot, session, index)
-        return _check(copilot, session, index, turn.text)
+    index = session.add_turn(Turn(role=turn.role, text=turn.text), copilot.settings.sessions.turns_kept)
+    if turn.role == "customer":
+        return _suggest(copilot, session, index)
+    return _check(copilot, session, index, turn.text)
 
 
 def _suggest(copilot: Copilot, session: Session, index: int) -> list[LiveEvent]:

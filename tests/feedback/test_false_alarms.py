@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from copilot.feedback.export import write_false_alarms
 from copilot.feedback.models import FeedbackEvent
-from copilot.feedback.store import FeedbackStore
+from copilot.feedback.sqlite import SqliteFeedbackStore
 
 
 def alarm(draft: str, **extra: object) -> FeedbackEvent:
@@ -17,7 +17,7 @@ def alarm(draft: str, **extra: object) -> FeedbackEvent:
 
 
 def test_false_alarms_are_stored_masked_and_exported_as_check_cases(tmp_path: Path) -> None:
-    store = FeedbackStore(tmp_path / "f.sqlite3")
+    store = SqliteFeedbackStore(tmp_path / "f.sqlite3")
     store.add([alarm("我看一下，您的手机号13812345678对吗"), alarm("我看一下，您的手机号13812345678对吗"),
                alarm("是这样吗？"), FeedbackEvent(action="shown", scenario_id="dialect")], "desk-1")
     alarms = store.false_alarms()

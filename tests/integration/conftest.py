@@ -7,7 +7,8 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from copilot.bench.server import free_port, serve, wait_ready
+from copilot.bench.server import Served, free_port, serve, wait_ready
 from tests.compose.llm_server import Act, ScriptedLLM, scripted_llm
 from tests.conftest import make_settings, ready_client
+from tests.servers import RedisServer
 
 
 @contextmanager
@@ -99,3 +101,23 @@ def scripted_client(scripted_model: ScriptedLLM, tmp_path_factory: pytest.TempPa
                              llm__timeout_s=2.0, llm__deadline_s=5.0)
     with ready_client(settings, timeout=300) as test_client:
         yield test_client
+
+
+# Replicas with the fake embedder and in-memory Chroma: quick to start, for what does not depend on the index.
+FAST = {"COPILOT_EMBEDDING__MODE": "fake", "COPILOT_VECTOR_STORE__MODE": "memory"}
+
+
+@contextmanager
+def replicas(*envs: dict[str, str], timeout: float = 240) -> Iterator[list[Served]]:
+    """`copilot serve` processes started side by side (replicas sharing nothing the start-up writes)."""
+    with ExitStack() as stack, ThreadPoolExecutor(len(envs)) as pool:
+        started = [pool.submit(stack.enter_context, serve(env, timeout)) for env in envs]
+        yield [future.result() for future in started]
+
+
+@pytest.fixture(scope="module")
+def redis_for_module() -> Iterator[RedisServer]:
+    """A redis-server of the module's own: its tests may stop it."""
+    server = RedisServer().start()
+    yield server
+    server.stop()

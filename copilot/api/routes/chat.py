@@ -37,9 +37,9 @@ async def chat(request: ChatRequest, copilot: CopilotDep, sessions: SessionsDep,
     suggested customer phrasing has been through the checker. When the standards do not cover the question,
     `answered` is false and `answer` is “规范中没有相关规定”, with the nearest passages for reference.
     """
-    history = history_for(sessions, request, principal.name)
+    history = await history_for(sessions, request, principal.name)
     response = await copilot.ask.answer(request, history)
-    remember(sessions, request, principal.name, response)
+    await remember(sessions, request, principal.name, response)
     return response
 
 
@@ -47,7 +47,7 @@ async def chat(request: ChatRequest, copilot: CopilotDep, sessions: SessionsDep,
 async def chat_stream(request: ChatRequest, copilot: CopilotDep, sessions: SessionsDep,
                       principal: PrincipalDep) -> EventSourceResponse:
     """/v1/chat as Server-Sent Events: `passages` first, then the model's `token`s (unchecked), then `final`."""
-    history = history_for(sessions, request, principal.name)
+    history = await history_for(sessions, request, principal.name)
     return EventSourceResponse(_events(copilot.ask, request, history, sessions, principal.name))
 
 
@@ -60,5 +60,5 @@ async def _events(ask: AskService, request: ChatRequest, history: list[ChatTurn]
         elif isinstance(event, Token):
             yield sse("token", {"text": event.text})
         elif isinstance(event, Done):
-            remember(sessions, request, owner, event.response)
+            await remember(sessions, request, owner, event.response)
             yield sse("final", event.response)

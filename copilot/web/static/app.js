@@ -2,7 +2,7 @@
 // The agent sidebar. Plain DOM code: every text from the server goes in through textContent, never innerHTML.
 const $ = (id) => document.getElementById(id);
 const KEY = "copilot.apiKey";
-const state = { suggestions: [], violations: [], draft: "", checkSeq: 0, llm: false, socket: null };
+const state = { suggestions: [], violations: [], draft: "", checkSeq: 0, llm: false, socket: null, live: null };
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -146,24 +146,54 @@ async function* sseEvents(response) {
 }
 
 // ---------- 实时会话 ----------
+// The server closes with 1012 when it restarts (another replica answers at once) and 1013 when it cannot serve the
+// session now; a dropped connection (1006, a replica gone) is retried too. 1008 (refused: key, role, session id)
+// is not: retrying would be refused again.
+const RECONNECT_NOW = 1012, CLOSE_REFUSED = 1008, RECONNECT_MAX_MS = 10000;
+
 function toggleLive() {
-  if (state.socket) { state.socket.close(); return; }
+  if (state.live) { stopLive(); return; }
   const id = $("session-id").value.trim();
   if (!id) { $("session-id").focus(); return; }
+  state.live = { id, attempts: 0, timer: null };
+  $("live-btn").textContent = "断开";
+  connectLive();
+}
+
+function stopLive() {
+  const live = state.live;
+  state.live = null;
+  if (live) clearTimeout(live.timer);
+  if (state.socket) state.socket.close(1000);
+  $("live-btn").textContent = "连接";
+  $("live-state").textContent = "未连接";
+}
+
+function connectLive() {
+  const live = state.live;
+  if (!live) return;
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   const query = channel() ? `?channel=${encodeURIComponent(channel())}` : "";
-  const socket = new WebSocket(`${scheme}://${location.host}/v1/sessions/${encodeURIComponent(id)}/live${query}`);
+  const socket = new WebSocket(`${scheme}://${location.host}/v1/sessions/${encodeURIComponent(live.id)}/live${query}`);
   state.socket = socket;
-  $("live-btn").textContent = "断开";
   socket.addEventListener("open", () => {
     const key = localStorage.getItem(KEY);
     if (key) socket.send(JSON.stringify({ type: "auth", api_key: key }));
   });
-  socket.addEventListener("message", (message) => onLiveEvent(JSON.parse(message.data)));
-  socket.addEventListener("close", () => {
-    state.socket = null;
-    $("live-btn").textContent = "连接";
-    $("live-state").textContent = "未连接";
+  socket.addEventListener("message", (message) => {
+    const event = JSON.parse(message.data);
+    if (event.type === "session") live.attempts = 0;
+    onLiveEvent(event);
+  });
+  socket.addEventListener("close", (closed) => {
+    if (state.socket === socket) state.socket = null;
+    if (state.live !== live) return;  // the agent disconnected
+    if (closed.code === CLOSE_REFUSED) { stopLive(); $("live-state").textContent = `已断开（${closed.reason}）`; return; }
+    const delay = closed.code === RECONNECT_NOW && live.attempts === 0 ? 0
+      : Math.min(RECONNECT_MAX_MS, 500 * 2 ** live.attempts);
+    live.attempts += 1;
+    $("live-state").textContent = closed.reason === "state_unavailable" ? "会话服务暂不可用，正在重连…" : "正在重连…";
+    live.timer = setTimeout(connectLive, delay);
   });
 }
 
