@@ -120,6 +120,10 @@ class ReplyRules:
         units = [(_key(s), u.kind, u.scale) for u in claims.units for s in u.spellings]
         units.sort(key=lambda pair: len(pair[0]), reverse=True)
         self._units = units
+        self._remedies = [(remedy, _key(remedy)) for remedy in claims.remedies]
+        others = words.others_data
+        self._who, self._what = [_key(w) for w in others.who], [_key(w) for w in others.what]
+        self._refusals = [_key(r) for r in others.refusals]
 
     @cached_property
     def _prefix(self) -> re.Pattern[str]:
@@ -187,8 +191,8 @@ class ReplyRules:
             action = self._action_near(key, 0)
             if action and action not in self._in_call:
                 claims.append(Claim(clause, "promise", action))
-        for remedy in self.words.claims.remedies:
-            at = key.find(_key(remedy))
+        for remedy, remedy_key in self._remedies:
+            at = key.find(remedy_key)
             if at >= 0 and not self._negated(key, at):
                 claims.append(Claim(clause, "remedy", remedy))
         return claims
@@ -255,11 +259,11 @@ class ReplyRules:
 
     def hands_over_others_data(self, text: str) -> bool:
         """The reply names another person's personal data without refusing it (好的，请提供上一个客户的电话)."""
-        words = self.words.others_data
         for window in clauses(text):
             key = _key(window.text)
-            if any(_key(w) in key for w in words.who) and any(_key(w) in key for w in words.what):
-                return not any(_key(r) in _key(text) for r in words.refusals)
+            if any(w in key for w in self._who) and any(w in key for w in self._what):
+                whole = _key(text)
+                return not any(r in whole for r in self._refusals)
         return False
 
 
