@@ -74,7 +74,7 @@ class Copilot:
         checker = CheckService(rules, model, settings.check)
         qa = QAService.build(knowledge, settings.paths.scorecards_dir, checker)
         timings["checker_s"] = time.perf_counter() - mark
-        llm = open_llm(settings.llm)  # one chat model, shared by compose and ask
+        llm = open_llm(settings)  # one chat model, shared by compose and ask
         ask = AskService.build(settings, knowledge.rulebook, retriever, embedder, checker, llm)
         service = SuggestService(knowledge.rulebook, retriever, settings.suggest)
         compose = ComposeService.build(settings, knowledge.rulebook, service, checker, llm)

@@ -19,7 +19,6 @@ from copilot.check.service import CheckService, forbidden_findings
 from copilot.llm.guard import screen
 from copilot.llm.loop import Done, GuardedLoop, Token
 from copilot.llm.prompts import Prompt, as_data
-from copilot.llm.replies import ReplyRules
 from copilot.privacy.redact import Redaction
 from copilot.rulebook.names import ROLE_NAMES
 from copilot.text.normalize import match_key
@@ -53,11 +52,10 @@ class Answered:
 
 
 class Answerer:
-    def __init__(self, loop: GuardedLoop, prompt: Prompt, checker: CheckService, rules: ReplyRules) -> None:
+    def __init__(self, loop: GuardedLoop, prompt: Prompt, checker: CheckService) -> None:
         self._loop = loop
         self._prompt = prompt
         self._checker = checker
-        self._rules = rules
 
     @property
     def instructions(self) -> tuple[str, ...]:
@@ -83,7 +81,7 @@ class Answerer:
             if answered.fallback is None and answered.answered:
                 # numbers, deadlines and remedies come from the passages; facts may come from the question too
                 claimed = FORBIDDEN_QUOTE.sub("", answered.text)
-                if self._rules.unsupported(claimed, f"{passages}\n{asked}", passages):
+                if self._loop.rules.unsupported(claimed, f"{passages}\n{asked}", passages):
                     return Answered(answered.text, cited=answered.cited, check=answered.check,
                                     fallback="unsupported_claim")
             return answered

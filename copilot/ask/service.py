@@ -15,7 +15,6 @@ from copilot.check.service import CheckService
 from copilot.embedding.base import Embedder
 from copilot.llm.loop import GuardedLoop, Token
 from copilot.llm.prompts import PromptLibrary
-from copilot.llm.replies import load_reply_rules
 from copilot.retrieve.retriever import HybridRetriever
 from copilot.rulebook.models import Rulebook
 from copilot.settings import Settings
@@ -49,7 +48,7 @@ class AskService:
         answerer = None
         if llm is not None:
             prompt = PromptLibrary(settings.paths.prompts_dir, ("ask",))["ask"]
-            answerer = Answerer(llm, prompt, checker, load_reply_rules(settings.paths.replies_path))
+            answerer = Answerer(llm, prompt, checker)
         return cls(finder, answerer, settings.ask.min_support)
 
     @property

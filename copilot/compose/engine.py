@@ -93,11 +93,15 @@ class Drafter:
     """Compose's use of the guarded loop: its vetting (the checker, with a stricter bar for promises) and its
     fallback (the standard's wording)."""
 
-    def __init__(self, loop: GuardedLoop, revise: Prompt, checker: CheckService, rules: ReplyRules) -> None:
+    def __init__(self, loop: GuardedLoop, revise: Prompt, checker: CheckService) -> None:
         self._loop = loop
         self._revise = revise
         self._checker = checker
-        self._rules = rules
+
+    @property
+    def rules(self) -> ReplyRules:
+        """What every reply is held to (the loop's, shared with ask)."""
+        return self._loop.rules
 
     async def run(self, job: Job, stream: bool = False) -> AsyncIterator[Event]:
         drafts: list[Draft] = []
@@ -122,13 +126,13 @@ class Drafter:
 
     async def _vet(self, raw: str, job: Job) -> _Verdict:
         written = job.redaction.restore(raw).strip()
-        text = self._rules.clean(written)
+        text = self.rules.clean(written)
         if screened := screen(text, raw, job.instructions, job.max_chars):
             problems = [f"回复有{len(text)}个字，超过了{job.max_chars}个字的上限，请精简到上限以内"] \
                 if screened == "too_long" else []
             return _Verdict(text, written, reason=screened, problems=problems)
-        if self._rules.hands_over_others_data(text):
-            return _Verdict(text, written, reason="others_data", problems=[self._rules.words.others_data.problem])
+        if self.rules.hands_over_others_data(text):
+            return _Verdict(text, written, reason="others_data", problems=[self.rules.words.others_data.problem])
         check = await check_text(self._checker, text, job)
         # The model is held to a stricter bar than an agent: any finding of a forbidden category fails it.
         failing = forbidden_findings(check)
@@ -136,7 +140,7 @@ class Drafter:
             problems = [f"“{job.redaction.redact(v.text)}”：{v.reason}"
                         + (f"，规范用语：“{v.alternative}”" if v.alternative else "") for v in failing]
             return _Verdict(text, written, check, "blocked", failing, problems)
-        if claims := self._rules.unsupported(text, job.support, job.commitments):
+        if claims := self.rules.unsupported(text, job.support, job.commitments):
             problems = [job.redaction.redact(claim.problem()) for claim in claims]
             return _Verdict(text, written, check, "unsupported_claim", problems=problems)
         return _Verdict(text, written, check)

@@ -19,7 +19,7 @@ from copilot.compose.models import (
 )
 from copilot.llm.loop import GuardedLoop
 from copilot.llm.prompts import PromptLibrary, as_data
-from copilot.llm.replies import load_reply_rules
+from copilot.llm.replies import ReplyRules
 from copilot.privacy.redact import Redaction
 from copilot.rulebook.models import Channel, Rulebook, Scenario
 from copilot.rulebook.names import CHANNEL_NAMES, ROLE_NAMES
@@ -50,12 +50,17 @@ class ComposeService:
         if llm is None:  # no LLM: nothing of LangChain's is imported or loaded
             return cls(rulebook, suggester, checker, None, None)
         prompts = PromptLibrary(settings.paths.prompts_dir, PROMPTS)
-        drafter = Drafter(llm, prompts["revise"], checker, load_reply_rules(settings.paths.replies_path))
+        drafter = Drafter(llm, prompts["revise"], checker)
         return cls(rulebook, suggester, checker, drafter, prompts, settings.llm)
 
     @property
     def configured(self) -> bool:
         return self._drafter is not None
+
+    @property
+    def reply_rules(self) -> ReplyRules | None:
+        """What the model's replies are held to; None without an LLM."""
+        return self._drafter.rules if self._drafter is not None else None
 
     def max_chars(self, channel: Channel | None) -> int:
         """The channel's longest reply; the shortest of them when the channel is not known."""

@@ -23,7 +23,7 @@ from copilot.compose.engine import Draft, Final
 from copilot.compose.models import Composed, ComposeSuggestRequest
 from copilot.evaluation.suite import ComposeCase
 from copilot.llm.guard import repeats_instructions
-from copilot.llm.replies import ReplyRules, load_reply_rules
+from copilot.llm.replies import ReplyRules
 from copilot.runtime import Copilot
 from copilot.text.normalize import match_key
 
@@ -108,7 +108,7 @@ def run_compose(copilot: Copilot, cases: list[ComposeCase]) -> ComposeReport:
 
 async def _run(copilot: Copilot, cases: list[ComposeCase]) -> ComposeReport:
     report = ComposeReport(llm=copilot.settings.llm.mode)
-    rules = load_reply_rules(copilot.settings.paths.replies_path)
+    rules = copilot.compose.reply_rules  # None without an LLM: then the model wrote nothing to judge
     instructions = copilot.compose.instructions()
     for case in cases:
         started = time.perf_counter()
@@ -121,7 +121,7 @@ async def _run(copilot: Copilot, cases: list[ComposeCase]) -> ComposeReport:
         if job is not None:
             final = [e async for e in copilot.compose.events(job) if isinstance(e, Final)][-1]
             composed, drafts = final.composed, final.drafts
-            if drafts:
+            if drafts and rules is not None:
                 judged = judge_reply(rules, drafts[0].text, job.support, job.commitments, job.grounding,
                                      job.max_chars)
         text = match_key(composed.text) if composed else ""

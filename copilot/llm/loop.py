@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, Literal, Protocol, TypeVar
 
 from copilot.llm.calls import deadline_after, failure_reason, read_reply
+from copilot.llm.replies import ReplyRules, load_reply_rules
 from copilot.privacy.redact import Redaction
-from copilot.settings import LLMSettings
+from copilot.settings import LLMSettings, Settings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -68,11 +69,13 @@ class Done(Generic[V]):
 
 
 class GuardedLoop:
-    """One chat model under the configured deadline, shared by every feature that calls it."""
+    """One chat model under the configured deadline, shared by every feature that calls it, with the rules every
+    model-written reply is held to (`rules`, loaded once for all of them)."""
 
-    def __init__(self, chat: BaseChatModel, settings: LLMSettings) -> None:
+    def __init__(self, chat: BaseChatModel, settings: LLMSettings, rules: ReplyRules) -> None:
         self._chat = chat
         self._settings = settings
+        self.rules = rules
 
     async def run(self, messages: list[BaseMessage], redaction: Redaction, vet: Vet[V], revise: Revise | None = None,
                   stream: bool = False, deadline_s: float | None = None) -> AsyncIterator[Token | Retry[V] | Done[V]]:
@@ -104,10 +107,12 @@ class GuardedLoop:
         yield Done(verdict, failure, attempts)
 
 
-def open_llm(settings: LLMSettings) -> GuardedLoop | None:
+def open_llm(settings: Settings) -> GuardedLoop | None:
     """The configured chat model in its loop, built once at start-up; None without one (`llm.mode: none`), in
-    which case nothing of LangChain's is imported."""
+    which case nothing of LangChain's is imported and the reply rules are not read."""
     from copilot.llm.chat import create_chat_model
 
-    chat = create_chat_model(settings)
-    return GuardedLoop(chat, settings) if chat is not None else None
+    chat = create_chat_model(settings.llm)
+    if chat is None:
+        return None
+    return GuardedLoop(chat, settings.llm, load_reply_rules(settings.paths.replies_path))

@@ -18,7 +18,7 @@ def _service(copilot: Copilot, tmp: Path, *replies: str, min_support: float = 0.
     llm = {"llm__mode": "fake", "llm__fake_responses": list(replies)} if replies else {}
     settings = make_settings(tmp, ask__min_support=min_support, **llm)
     return AskService.build(settings, copilot.knowledge.rulebook, copilot.retriever, copilot.embedder,
-                            copilot.check, open_llm(settings.llm))
+                            copilot.check, open_llm(settings))
 
 
 def _ask(service: AskService, request: ChatRequest = QUESTION) -> ChatResponse:

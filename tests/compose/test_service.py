@@ -24,7 +24,7 @@ def _service(copilot: Copilot, tmp: Path, *replies: str, **llm: object) -> Compo
     settings: Settings = make_settings(tmp, llm__mode="fake", llm__fake_responses=list(replies),
                                        **{f"llm__{k}": v for k, v in llm.items()})
     return ComposeService.build(settings, copilot.knowledge.rulebook, copilot.suggest, copilot.check,
-                                open_llm(settings.llm))
+                                open_llm(settings))
 
 
 def _compose(service: ComposeService, copilot: Copilot) -> Composed:
@@ -110,7 +110,7 @@ def test_unknown_llm_mode_lists_the_valid_ones(fake_copilot: Copilot, tmp_path: 
     settings = make_settings(tmp_path)
     settings.llm.mode = "gpt"  # type: ignore[assignment]
     with pytest.raises(BackendUnavailable, match="fake, none, openai"):
-        open_llm(settings.llm)
+        open_llm(settings)
 
 
 def test_the_model_may_not_promise_what_an_agent_would_only_be_warned_about(fake_copilot: Copilot,
