@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -107,18 +108,30 @@ class VersionStore:
         self._collection.delete(where={"version": version})
 
     def materialize(self, version: str, root: Path) -> Path:
-        """Write the bundle to `root/<version>/` (once; a version never changes) and return that folder."""
+        """Write the bundle to `root/<version>/` (once; a version never changes) and return that folder.
+
+        Replicas sharing a data directory may start together: each writes into a staging folder of its own and
+        renames it into place in one step, so a reader sees a whole bundle or none, and a bundle already in
+        place is never removed."""
         target = root / version
         if (target / ".complete").exists():
             return target
-        staging = root / f".{version}.tmp"
-        shutil.rmtree(staging, ignore_errors=True)
-        for path, text in self.files(version).items():
-            (staging / path).parent.mkdir(parents=True, exist_ok=True)
-            (staging / path).write_text(text, encoding="utf-8")
-        (staging / ".complete").write_text(version, encoding="utf-8")
-        shutil.rmtree(target, ignore_errors=True)
-        staging.rename(target)
+        root.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{version}.", dir=root))
+        try:
+            for path, text in self.files(version).items():
+                (staging / path).parent.mkdir(parents=True, exist_ok=True)
+                (staging / path).write_text(text, encoding="utf-8")
+            (staging / ".complete").write_text(version, encoding="utf-8")
+            if target.exists() and not (target / ".complete").exists():
+                shutil.rmtree(target, ignore_errors=True)  # left half-written by a process that died
+            try:
+                staging.rename(target)
+            except OSError:
+                if not (target / ".complete").exists():  # not another replica's whole bundle: a real failure
+                    raise
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
         return target
 
     def describe(self, version: str) -> dict[str, Any]:

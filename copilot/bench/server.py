@@ -23,16 +23,27 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _failed(answer: httpx.Response) -> bool:
+    try:
+        body = answer.json()
+    except ValueError:  # not the copilot's /readyz (a proxy's page)
+        return False
+    return isinstance(body, dict) and body.get("status") == "failed"
+
+
 def wait_ready(url: str, timeout: float, process: subprocess.Popen[bytes] | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
             raise RuntimeError(f"the server exited with status {process.returncode} before it was ready")
         try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
+            answer = httpx.get(url, timeout=2)
         except httpx.HTTPError:
-            pass
+            answer = None
+        if answer is not None and answer.status_code == 200:
+            return
+        if answer is not None and _failed(answer):  # it will not become ready: say why now, not at the timeout
+            raise RuntimeError(f"the server failed to load: {answer.json().get('error')}")
         time.sleep(0.05)
     raise TimeoutError(f"{url} not ready after {timeout:.0f} s")
 

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -109,9 +110,11 @@ FAST = {"COPILOT_EMBEDDING__MODE": "fake", "COPILOT_VECTOR_STORE__MODE": "memory
 
 @contextmanager
 def replicas(*envs: dict[str, str], timeout: float = 240) -> Iterator[list[Served]]:
-    """`copilot serve` processes started side by side (replicas sharing nothing the start-up writes)."""
+    """`copilot serve` processes started side by side on one fresh data directory, as replicas sharing a volume
+    do (unless an env names its own)."""
     with ExitStack() as stack, ThreadPoolExecutor(len(envs)) as pool:
-        started = [pool.submit(stack.enter_context, serve(env, timeout)) for env in envs]
+        shared = {"COPILOT_PATHS__DATA_DIR": stack.enter_context(tempfile.TemporaryDirectory(prefix="replicas-"))}
+        started = [pool.submit(stack.enter_context, serve({**shared, **env}, timeout)) for env in envs]
         yield [future.result() for future in started]
 
 
