@@ -7,8 +7,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from copilot.text.normalize import to_simplified
+
 Role = Literal["customer", "agent"]
 
+# Matched on the simplified line (one character for one), so 繁體 客戶：/顧客：/用戶：/來電人： start turns too.
 PREFIX = re.compile(
     r"^\s*(客户|顾客|用户|来电人|customer|坐席|客服|座席|agent)\s*[:：]\s*", re.IGNORECASE
 )
@@ -31,7 +34,7 @@ def parse_transcript(transcript: str | list[Turn]) -> list[Turn]:
     for line in transcript.splitlines():
         if not line.strip():
             continue
-        match = PREFIX.match(line)
+        match = PREFIX.match(to_simplified(line))
         if match:
             role: Role = "agent" if match.group(1).lower() in AGENT_WORDS else "customer"
             text = line[match.end():].strip()

@@ -11,6 +11,8 @@ from copilot.suggest.transcript import Turn, customer_queries, parse_transcript
         ("客户：你好\n坐席：您好\n客户：我要投诉", ["customer", "agent", "customer"]),
         ("customer: hi\nagent: hello", ["customer", "agent"]),
         ("顾客:喂\n客服:您好", ["customer", "agent"]),
+        ("客戶：網路斷了\n坐席：您好\n顧客：還是不行\n用戶：喂\n來電人：在嗎", ["customer", "agent", "customer",
+                                                                        "customer", "customer"]),
         ("电话一直打不通", ["customer"]),
         ("客户：第一行\n接着说第二行", ["customer"]),
         ("\n\n", []),
@@ -33,3 +35,9 @@ def test_latest_customer_turn_and_context() -> None:
 def test_list_of_turns_and_agent_only() -> None:
     turns = [Turn(role="agent", text="您好")]
     assert customer_queries(parse_transcript(turns)) == ("您好", "")
+
+
+def test_traditional_prefixes_keep_the_turn_text_as_written() -> None:
+    turns = parse_transcript("來電人：我的寬頻又斷線了\n客服：您好\n客戶：第三次打來了")
+    assert [(t.role, t.text) for t in turns] == [
+        ("customer", "我的寬頻又斷線了"), ("agent", "您好"), ("customer", "第三次打來了")]
