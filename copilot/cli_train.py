@@ -61,3 +61,34 @@ def feedback_export(
 
     written = write_false_alarms(open_feedback(Settings()).false_alarms(), false_alarms)
     console.print(f"{written} candidate check cases written to {false_alarms}")
+
+
+@train_app.command("scenarios")
+def train_scenarios_command(
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: suggest.recogniser_dir).")] = None,
+    report: Annotated[Path | None, typer.Option(help="Also write the training report (Markdown) here.")] = None,
+) -> None:
+    """Train the scenario recogniser on knowledge/training/scenarios (seeded; config.yaml beside the corpus) on
+    the configured embedder's vectors, and write it with its card and validation metrics."""
+    from copilot.embedding import create_embedder
+    from copilot.knowledge import load_knowledge
+    from copilot.train.build import read_recogniser_config, recogniser_fingerprint
+    from copilot.train.report import write_recogniser_report
+    from copilot.train.scenarios import train_recogniser
+    from copilot.train.turns import load_turns
+
+    settings = Settings()
+    config = read_recogniser_config(settings.paths)
+    scenario_ids = {s.id for s in load_knowledge(settings.paths).rulebook.scenarios}
+    turns = load_turns(settings.paths.scenario_corpus_dir, scenario_ids)
+    embedder = create_embedder(settings.embedding)
+    target = out or settings.suggest.recogniser_dir
+    key = recogniser_fingerprint(settings.paths, config, embedder.name)
+    with console.status(f"training the scenario recogniser on {len(turns)} customer turns"):
+        trained = train_recogniser(turns, embedder, target, config, fingerprint=key)
+    m = trained.metrics
+    console.print(f"written to {trained.folder}: validation top-1 {m['top1']}, top-3 {m['top3']}, calibration "
+                  f"error {m['expected_calibration_error']} ({m['training_seconds']} s)")
+    if report:
+        write_recogniser_report(trained, turns, report)
+        console.print(f"report: {report}")

@@ -19,6 +19,8 @@ from copilot.qa.service import QAService
 from copilot.retrieve.rerank import create_reranker
 from copilot.retrieve.retriever import HybridRetriever
 from copilot.settings import Settings, apply_process_environment
+from copilot.suggest.conversation import load_policy
+from copilot.suggest.recogniser import load_recogniser
 from copilot.suggest.service import SuggestService
 from copilot.train.build import checker_model
 
@@ -76,7 +78,9 @@ class Copilot:
         timings["checker_s"] = time.perf_counter() - mark
         llm = open_llm(settings)  # one chat model, shared by compose and ask
         ask = AskService.build(settings, knowledge.rulebook, retriever, embedder, checker, llm)
-        service = SuggestService(knowledge.rulebook, retriever, settings.suggest)
+        service = SuggestService(knowledge.rulebook, retriever, settings.suggest,
+                                 load_recogniser(settings.suggest.recogniser_dir, embedder.name),
+                                 load_policy(settings.paths.conversation_path))
         compose = ComposeService.build(settings, knowledge.rulebook, service, checker, llm)
         timings["total_s"] = time.perf_counter() - started
         return cls(settings, knowledge, embedder, collection, retriever, service, checker, compose, ask, qa, report,

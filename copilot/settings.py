@@ -39,6 +39,12 @@ class PathSettings(BaseModel):
         "Product policy rather than a standard, so not part of a knowledge version.",
     )
 
+    conversation_path: Path = Field(
+        default=REPO_ROOT / "knowledge" / "conversation.yaml",
+        description="How a conversation's state shapes suggestions (openings, closings, the general wording "
+        "for a turn the recogniser cannot place). Product policy, like `replies_path`.",
+    )
+
     @property
     def sources_dir(self) -> Path:
         return self.knowledge_dir / "sources"
@@ -55,6 +61,11 @@ class PathSettings(BaseModel):
     def extraction_path(self) -> Path:
         """The cues the extractor reads an uploaded standard with (`copilot knowledge extract`)."""
         return self.knowledge_dir / "extraction.yaml"
+
+    @property
+    def scenario_corpus_dir(self) -> Path:
+        """The scenario recogniser's corpus of customer turns (JSONL) and its training config."""
+        return self.knowledge_dir / "training" / "scenarios"
 
     @property
     def checker_corpus_dir(self) -> Path:
@@ -141,6 +152,15 @@ class SuggestSettings(BaseModel):
     passage_factor: float = Field(
         default=0.5, ge=0, le=1,
         description="Passages (supporting evidence) score at this fraction of their fused score.",
+    )
+    recogniser_dir: Path = Field(
+        default=REPO_ROOT / "knowledge" / "models" / "scenarios",
+        description="The scenario recogniser (written by `copilot train scenarios`); used when it was trained on "
+        "the configured embedder's vectors, otherwise scenarios are ranked by retrieval alone.",
+    )
+    recogniser_weight: float = Field(
+        default=0.5, ge=0, le=1,
+        description="Share of the recogniser's probability in a scenario's score (the rest is retrieval's).",
     )
 
 

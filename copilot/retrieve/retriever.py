@@ -54,6 +54,13 @@ class HybridRetriever:
         self._bm25_lock = threading.Lock()
         for kinds in (SCENARIO_KINDS, ("passage",)):
             self._bm25_over(kinds)
+        # The scenario texts are few (about a thousand): their vectors are kept here and searched exactly, so a
+        # suggestion needs no Chroma round trip to rank scenarios.
+        self._local = self._local_vectors(SCENARIO_KINDS)
+
+    @property
+    def mode(self) -> str:
+        return self._settings.mode
 
     def search(
         self, query: str, *, kinds: tuple[DocumentKind, ...], k: int = 10, mode: str | None = None,
@@ -113,12 +120,42 @@ class HybridRetriever:
         return self.dense_rankings(vector[None, :], kinds, n)[0]
 
     def dense_rankings(self, vectors: Vectors, kinds: tuple[DocumentKind, ...], n: int) -> list[list[int]]:
+        if self._local is not None and set(kinds) <= set(SCENARIO_KINDS):
+            return self._local_rankings(vectors, kinds, n)
         where: dict[str, Any] = {"kind": kinds[0]} if len(kinds) == 1 else {"kind": {"$in": list(kinds)}}
         result = self._collection.query(
             query_embeddings=vectors.tolist(), n_results=n, where=where, include=["metadatas"]
         )
         return [[self._by_key[str(m["key"])] for m in metadatas if str(m["key"]) in self._by_key]
                 for metadatas in result["metadatas"]]
+
+    def _local_vectors(self, kinds: tuple[DocumentKind, ...]) -> tuple[np.ndarray, np.ndarray] | None:
+        """(positions, unit vectors) of the documents of these kinds, read once from the collection; None when
+        the collection lacks any of them (then Chroma is asked as before)."""
+        positions = np.flatnonzero(np.isin(self._kinds, kinds))
+        if not len(positions):
+            return None
+        found = self._collection.get(where={"kind": {"$in": list(kinds)}}, include=["embeddings", "metadatas"])
+        by_key = {str(m["key"]): v for m, v in zip(found["metadatas"], found["embeddings"], strict=True)}
+        keys = [self.documents[i].key for i in positions]
+        if any(key not in by_key for key in keys):
+            return None
+        matrix = np.asarray([by_key[key] for key in keys], dtype=np.float32)
+        matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+        return positions, matrix
+
+    def _local_rankings(self, vectors: Vectors, kinds: tuple[DocumentKind, ...], n: int) -> list[list[int]]:
+        assert self._local is not None
+        positions, matrix = self._local
+        keep = np.isin(self._kinds[positions], kinds)
+        positions, matrix = positions[keep], matrix[keep]
+        similarities = np.asarray(vectors, dtype=np.float32) @ matrix.T  # cosine: both sides are unit vectors
+        n = min(n, len(positions))
+        rankings = []
+        for row in similarities:
+            top = np.argpartition(-row, n - 1)[:n] if n < len(row) else np.arange(len(row))
+            rankings.append([int(positions[i]) for i in top[np.argsort(-row[top], kind="stable")]])
+        return rankings
 
     def fuse(self, rankings: list[tuple[float, list[int]]], bm25_ranked: list[int],
              dense_ranked: list[int]) -> list[Hit]:

@@ -39,3 +39,7 @@ class ScenarioMatch(BaseModel):
 class SuggestResponse(BaseModel):
     scenario: ScenarioMatch | None
     suggestions: list[Suggestion]
+    phase: Literal["opening", "middle", "closing"] | None = Field(
+        default=None, description="Where the conversation is: no agent turn yet, under way, or winding up.")
+    unsure: bool = Field(default=False, description="The recogniser could not place the customer's turn: the "
+                                                    "standard's general wording comes first.")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import numpy as np
+
+from copilot.embedding.base import Vectors
 from copilot.errors import InvalidInput, PayloadTooLarge
 from copilot.index.documents import SCENARIO_KINDS
 from copilot.retrieve.retriever import HybridRetriever
 from copilot.rulebook.models import Rulebook, Scenario
 from copilot.settings import SuggestSettings
+from copilot.suggest.conversation import Conversation, ConversationPolicy
 from copilot.suggest.models import (
     ScenarioMatch,
     Suggestion,
@@ -16,7 +20,9 @@ from copilot.suggest.models import (
     SuggestRequest,
     SuggestResponse,
 )
-from copilot.suggest.transcript import Turn, customer_queries, parse_transcript
+from copilot.suggest.recogniser import ScenarioRecogniser
+from copilot.suggest.transcript import Turn, customer_turns, parse_transcript
+from copilot.suggest.vectors import TurnVectors
 from copilot.text.normalize import match_key
 
 # Scenarios whose score is at least this share of the best one also contribute phrasings.
@@ -30,19 +36,31 @@ class RankedScenario:
     score: float
 
 
+@dataclass(frozen=True)
+class Recognised:
+    ranked: list[RankedScenario]
+    unsure: bool
+
+
 class SuggestService:
-    def __init__(self, rulebook: Rulebook, retriever: HybridRetriever, settings: SuggestSettings) -> None:
+    def __init__(self, rulebook: Rulebook, retriever: HybridRetriever, settings: SuggestSettings,
+                 recogniser: ScenarioRecogniser | None = None, policy: ConversationPolicy | None = None) -> None:
         self._rulebook = rulebook
         self._retriever = retriever
         self._settings = settings
+        self._recogniser = recogniser
+        self._policy = policy or ConversationPolicy()
+        self._vectors = TurnVectors(retriever.embed_many)
 
     def rank_scenarios(self, latest: str, context: str, channel: str | None = None,
-                       mode: str | None = None) -> list[RankedScenario]:
-        """Best hit per scenario, the latest customer turn weighing 1 and earlier turns `context_weight`."""
+                       mode: str | None = None, vectors: Vectors | None = None) -> list[RankedScenario]:
+        """Best hit per scenario, the latest customer turn weighing 1 and earlier turns `context_weight`.
+        `vectors`: the two queries' embeddings when the caller has them."""
         totals: dict[str, float] = {}
         queries = [(latest, 1.0)] + ([(context, self._settings.context_weight)] if context else [])
         weight_sum = sum(w for _, w in queries)
-        found = self._retriever.search_many([text for text, _ in queries], kinds=SCENARIO_KINDS, k=60, mode=mode)
+        found = self._retriever.search_many([text for text, _ in queries], kinds=SCENARIO_KINDS, k=60, mode=mode,
+                                            vectors=None if vectors is None else vectors[: len(queries)])
         for (_, weight), hits in zip(queries, found, strict=True):
             best: dict[str, float] = {}
             for hit in hits:
@@ -58,19 +76,63 @@ class SuggestService:
     def suggest(self, request: SuggestRequest, mode: str | None = None) -> SuggestResponse:
         turns = parse_transcript(request.transcript)
         self._within_limits(turns)
-        latest, context = customer_queries(turns)
+        latest, earlier = customer_turns(turns)
         if not latest.strip():
             raise InvalidInput("transcript has no text", {"field": "transcript"})
-        ranked = self.rank_scenarios(latest, context, request.channel, mode)
+        context = " ".join(earlier)
+        # One model call at most: the turns' vectors (earlier turns usually known already) serve the scenario
+        # ranking, the recogniser and the passage search.
+        dense = (mode or self._retriever.mode) in ("dense", "hybrid")
+        turn_vectors = self._vectors.of([latest, *earlier]) if dense else None
+        queries = None if turn_vectors is None else _query_vectors(turn_vectors)
+        recognised = self._recognise(self.rank_scenarios(latest, context, request.channel, mode, queries),
+                                     queries, request.channel)
+        conversation = Conversation.of(turns)
+        ranked = self._in_conversation(recognised.ranked, conversation)
         if not ranked:
             return SuggestResponse(scenario=None, suggestions=[])
         top = ranked[0]
-        candidates = self._approved_candidates(ranked) + self._passage_candidates(top.scenario, latest, mode)
+        latest_vector = None if queries is None else queries[0]
+        candidates = (self._general_candidates(top.score, request.channel) if recognised.unsure else []) \
+            + self._approved_candidates(ranked) + self._passage_candidates(top.scenario, latest, mode, latest_vector)
+        fresh = [c for c in candidates if c.kind == "passage"
+                 or not conversation.already_said(c.text, self._policy.said_similarity)]
         return SuggestResponse(
             scenario=ScenarioMatch(id=top.scenario.id, title=top.scenario.title,
                                    confidence=round(min(1.0, top.score), 4)),
-            suggestions=_distinct(candidates)[: request.top_k],
+            suggestions=_distinct(fresh)[: request.top_k],
+            phase=conversation.phase(top.scenario.id, self._policy), unsure=recognised.unsure,
         )
+
+    def _recognise(self, ranked: list[RankedScenario], queries: Vectors | None, channel: str | None) -> Recognised:
+        """Blend retrieval's scores with the recogniser's calibrated probabilities; scenarios the recogniser was
+        not trained on (an uploaded standard's) keep their retrieval score."""
+        if self._recogniser is None or queries is None:
+            return Recognised(ranked, False)
+        context = queries[1] if len(queries) > 1 else None
+        probabilities = self._recogniser.probabilities(self._recogniser.features(queries[0], context))
+        weight = self._settings.recogniser_weight
+        retrieval = {r.scenario.id: r.score for r in ranked}
+        blended = []
+        for scenario in self._rulebook.scenarios:
+            if channel and channel not in scenario.channels:
+                continue
+            r = retrieval.get(scenario.id, 0.0)
+            p = probabilities.get(scenario.id, r)
+            if scenario.id in retrieval or p > 0.0:
+                blended.append(RankedScenario(scenario, (1 - weight) * r + weight * p))
+        known = [probabilities[b.scenario.id] for b in blended if b.scenario.id in probabilities]
+        unsure = bool(known) and max(known) < self._recogniser.unsure_below
+        return Recognised(sorted(blended, key=lambda r: -r.score), unsure)
+
+    def _in_conversation(self, ranked: list[RankedScenario], conversation: Conversation) -> list[RankedScenario]:
+        """Once the agent has spoken the greeting is behind them: opening scenarios rank lower."""
+        if not conversation.agent_spoke:
+            return ranked
+        factor = self._policy.opening_after_agent
+        adjusted = [replace(r, score=r.score * factor) if r.scenario.id in self._policy.opening else r
+                    for r in ranked]
+        return sorted(adjusted, key=lambda r: -r.score)
 
     def _within_limits(self, turns: list[Turn]) -> None:
         chars = sum(len(t.text) for t in turns)
@@ -97,9 +159,25 @@ class SuggestService:
                 ))
         return sorted(out, key=lambda s: -s.score)
 
-    def _passage_candidates(self, scenario: Scenario, latest: str, mode: str | None) -> list[Suggestion]:
-        # The standard's own words for the situation find its passages better than the customer's words.
-        hits = self._retriever.search(f"{scenario.situation} {latest}", kinds=("passage",), k=5, mode=mode)
+    def _general_candidates(self, score: float, channel: str | None) -> list[Suggestion]:
+        """The standard's general wording (apologise, hold, check) for a turn the recogniser cannot place."""
+        ids = {s.id for s in self._rulebook.scenarios}
+        for sid in self._policy.general:
+            scenario = self._rulebook.scenario(sid) if sid in ids else None
+            if scenario is None or not scenario.approved or (channel and channel not in scenario.channels):
+                continue
+            phrasing = scenario.approved[0]
+            assert phrasing.citation is not None
+            return [Suggestion(text=phrasing.text, kind="approved", scenario_id=sid, score=round(score, 4),
+                               authored=phrasing.authored, citation=SuggestionCitation.of(phrasing.citation))]
+        return []
+
+    def _passage_candidates(self, scenario: Scenario, latest: str, mode: str | None,
+                            vector: Vectors | None) -> list[Suggestion]:
+        # The standard's own words for the situation find its passages better than the customer's words (BM25);
+        # the dense side reuses the latest turn's vector rather than embedding again.
+        hits = self._retriever.search(f"{scenario.situation} {latest}", kinds=("passage",), k=5, mode=mode,
+                                      vector=vector)
         out = []
         for hit in hits:
             meta = hit.document.metadata
@@ -109,6 +187,15 @@ class SuggestService:
                 citation=SuggestionCitation.of_passage(hit.document.text, meta),
             ))
         return out
+
+
+def _query_vectors(turn_vectors: Vectors) -> Vectors:
+    """(latest, context) query vectors: the earlier turns' vectors summed and scaled to unit length."""
+    if len(turn_vectors) == 1:
+        return turn_vectors
+    context = turn_vectors[1:].sum(axis=0)
+    context = context / max(float(np.linalg.norm(context)), 1e-12)
+    return np.vstack([turn_vectors[0], context])
 
 
 def _distinct(suggestions: list[Suggestion]) -> list[Suggestion]:

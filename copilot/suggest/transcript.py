@@ -47,11 +47,15 @@ def parse_transcript(transcript: str | list[Turn]) -> list[Turn]:
     return turns
 
 
+def customer_turns(turns: list[Turn], context_turns: int = 2) -> tuple[str, list[str]]:
+    """The latest customer turn, and up to `context_turns` customer turns before it (most recent last)."""
+    customer = [t.text for t in turns if t.role == "customer"] or [t.text for t in turns]
+    if not customer:
+        return "", []
+    return customer[-1], customer[-1 - context_turns : -1]
+
+
 def customer_queries(turns: list[Turn], context_turns: int = 2) -> tuple[str, str]:
     """The latest customer turn, and the earlier customer turns before it (joined, most recent last)."""
-    customer = [t.text for t in turns if t.role == "customer"]
-    if not customer:
-        customer = [t.text for t in turns]
-    if not customer:
-        return "", ""
-    return customer[-1], " ".join(customer[-1 - context_turns : -1])
+    latest, earlier = customer_turns(turns, context_turns)
+    return latest, " ".join(earlier)

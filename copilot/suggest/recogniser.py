@@ -1,0 +1,69 @@
+"""Which scenarios a customer's turn belongs to: a multi-label head on the retrieval embedder's vectors.
+
+Trained by `copilot train scenarios` on the written customer turns under `knowledge/training/scenarios/`; one
+logistic unit per scenario (a turn can be a complaint and a repeat contact at once) with a shared Platt scale
+fitted on the validation split, so a probability of 0.8 is right about four times in five. It reads the vectors
+the retriever computes anyway: recognising costs a matrix product, not a model call."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from copilot.embedding.base import Vectors
+
+log = logging.getLogger(__name__)
+CARD = "model.json"
+WEIGHTS = "head.npz"
+
+
+@dataclass(frozen=True)
+class ScenarioRecogniser:
+    labels: tuple[str, ...]
+    weights: np.ndarray  # (scenarios, dimensions)
+    bias: np.ndarray  # (scenarios,)
+    scale: float  # Platt: p = sigmoid(scale * logit + offset)
+    offset: float
+    context_weight: float  # earlier customer turns count this much beside the latest one
+    unsure_below: float  # a top probability under this is a guess: offer the general wording first
+
+    def features(self, latest: Vectors, context: Vectors | None) -> Vectors:
+        """One vector per turn: the latest customer turn's, plus the earlier turns' at `context_weight`."""
+        mixed = latest if context is None else latest + self.context_weight * context
+        return np.asarray(mixed / max(float(np.linalg.norm(mixed)), 1e-12), dtype=np.float32)
+
+    def logits(self, features: Vectors) -> np.ndarray:
+        return np.asarray(features @ self.weights.T + self.bias, dtype=np.float64)
+
+    def probabilities(self, features: Vectors) -> dict[str, float]:
+        """Calibrated probability per scenario (independent: they need not sum to 1)."""
+        calibrated = 1.0 / (1.0 + np.exp(-(self.scale * self.logits(features) + self.offset)))
+        return {label: float(p) for label, p in zip(self.labels, calibrated, strict=True)}
+
+
+def save_recogniser(recogniser: ScenarioRecogniser, folder: Path, card: dict[str, object]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    np.savez(folder / WEIGHTS, weights=recogniser.weights, bias=recogniser.bias)
+    card = {**card, "labels": list(recogniser.labels), "scale": recogniser.scale, "offset": recogniser.offset,
+            "context_weight": recogniser.context_weight, "unsure_below": recogniser.unsure_below}
+    (folder / CARD).write_text(json.dumps(card, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def load_recogniser(folder: Path, embedder_name: str) -> ScenarioRecogniser | None:
+    """The recogniser in `folder` if it was trained on this embedder's vectors; None otherwise (suggestions then
+    rank scenarios by retrieval alone, as they would with no recogniser)."""
+    if not (folder / CARD).is_file():
+        return None
+    card = json.loads((folder / CARD).read_text(encoding="utf-8"))
+    if card.get("embedder") != embedder_name:
+        log.info("scenario recogniser in %s was trained on %s, not %s: retrieval alone ranks scenarios",
+                 folder, card.get("embedder"), embedder_name)
+        return None
+    with np.load(folder / WEIGHTS) as arrays:
+        weights, bias = arrays["weights"].astype(np.float32), arrays["bias"].astype(np.float32)
+    return ScenarioRecogniser(tuple(card["labels"]), weights, bias, float(card["scale"]), float(card["offset"]),
+                              float(card["context_weight"]), float(card["unsure_below"]))

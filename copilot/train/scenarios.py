@@ -1,0 +1,160 @@
+"""`copilot train scenarios`: customer turns → split → multi-label head → Platt scale → validation metrics."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from copilot.embedding.base import Embedder, Vectors
+from copilot.suggest.recogniser import ScenarioRecogniser, save_recogniser
+from copilot.suggest.transcript import customer_queries, parse_transcript
+from copilot.text.normalize import to_simplified
+from copilot.train.checker import Trained
+from copilot.train.config import RecogniserTrainConfig
+from copilot.train.turns import CustomerTurn
+
+Split = tuple[list[CustomerTurn], list[CustomerTurn], list[CustomerTurn]]
+
+
+def split_turns(turns: list[CustomerTurn], config: RecogniserTrainConfig) -> Split:
+    """(train, calibration, validation): whole turns, the same shares of every primary scenario."""
+    by_scenario: dict[str, list[CustomerTurn]] = defaultdict(list)
+    for turn in turns:
+        by_scenario[turn.scenarios[0]].append(turn)
+    rng = random.Random(config.seed)
+    train, calibration, validation = [], [], []
+    for scenario in sorted(by_scenario):
+        group = sorted(by_scenario[scenario], key=lambda t: t.id)
+        rng.shuffle(group)
+        a = round(len(group) * config.validation_share)
+        b = a + round(len(group) * config.calibration_share)
+        validation += group[:a]
+        calibration += group[a:b]
+        train += group[b:]
+    return train, calibration, validation
+
+
+def turn_features(turns: list[CustomerTurn], embedder: Embedder, context_weight: float) -> Vectors:
+    """What the recogniser reads at run time: the latest customer turn's vector plus the earlier turns'."""
+    queries = [customer_queries(parse_transcript(t.transcript)) for t in turns]
+    latest = embedder.embed_queries([to_simplified(q[0]) for q in queries])
+    with_context = [i for i, q in enumerate(queries) if q[1]]
+    context = embedder.embed_queries([to_simplified(queries[i][1]) for i in with_context]) if with_context else None
+    mixed = latest.copy()
+    if context is not None:
+        mixed[with_context] += context_weight * context
+    norms = np.maximum(np.linalg.norm(mixed, axis=1, keepdims=True), 1e-12)
+    return np.asarray(mixed / norms, dtype=np.float32)
+
+
+def _targets(turns: list[CustomerTurn], labels: list[str]) -> np.ndarray:
+    index = {label: i for i, label in enumerate(labels)}
+    y = np.zeros((len(turns), len(labels)), dtype=np.int8)
+    for row, turn in enumerate(turns):
+        for scenario in turn.scenarios:
+            y[row, index[scenario]] = 1
+    return y
+
+
+def _fit_units(x: Vectors, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.linear_model import LogisticRegression
+
+    weights = np.zeros((y.shape[1], x.shape[1]), dtype=np.float32)
+    bias = np.zeros(y.shape[1], dtype=np.float32)
+    for unit in range(y.shape[1]):
+        head = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
+        head.fit(x, y[:, unit])
+        weights[unit], bias[unit] = head.coef_[0], head.intercept_[0]
+    return weights, bias
+
+
+def _platt(logits: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    scaler = LogisticRegression(C=1e4, max_iter=2000)
+    scaler.fit(logits.reshape(-1, 1), y.reshape(-1))
+    return float(scaler.coef_[0, 0]), float(scaler.intercept_[0])
+
+
+def _unsure_below(probabilities: np.ndarray, correct: np.ndarray, accuracy: float) -> float:
+    """The highest top probability under which the top guess is right less often than `accuracy`."""
+    chosen = 0.0
+    for threshold in np.arange(0.05, 0.9, 0.05):
+        below = probabilities < threshold
+        if below.sum() >= 3 and correct[below].mean() < accuracy:
+            chosen = float(round(threshold, 2))
+    return chosen
+
+
+def train_recogniser(turns: list[CustomerTurn], embedder: Embedder, out: Path, config: RecogniserTrainConfig,
+                     fingerprint: str = "") -> Trained:
+    started = time.perf_counter()
+    train, calibration, validation = split_turns(turns, config)
+    labels = sorted({s for t in turns for s in t.scenarios})
+    x = {name: turn_features(part, embedder, config.context_weight)
+         for name, part in (("train", train), ("calibration", calibration), ("validation", validation))}
+    weights, bias = _fit_units(x["train"], _targets(train, labels), config.regularisation)
+    draft = ScenarioRecogniser(tuple(labels), weights, bias, 1.0, 0.0, config.context_weight, 0.0)
+    scale, offset = _platt(draft.logits(x["calibration"]), _targets(calibration, labels))
+    calibrated = ScenarioRecogniser(tuple(labels), weights, bias, scale, offset, config.context_weight, 0.0)
+    top_p, correct = _top(calibrated, x["calibration"], calibration)
+    recogniser = ScenarioRecogniser(tuple(labels), weights, bias, scale, offset, config.context_weight,
+                                    _unsure_below(top_p, correct, config.unsure_accuracy))
+    partial = out.with_name(out.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    save_recogniser(recogniser, partial, {
+        "embedder": embedder.name, "fingerprint": fingerprint, "config": config.model_dump(),
+        "turns": {"train": len(train), "calibration": len(calibration), "validation": len(validation)}})
+    metrics = measure(recogniser, x["validation"], validation)
+    metrics["training_seconds"] = round(time.perf_counter() - started, 1)
+    (partial / "metrics.json").write_text(json.dumps(metrics, indent=1), encoding="utf-8")
+    shutil.rmtree(out, ignore_errors=True)
+    partial.replace(out)
+    return Trained(out, metrics)
+
+
+def _top(recogniser: ScenarioRecogniser, x: Vectors, turns: list[CustomerTurn]) -> tuple[np.ndarray, np.ndarray]:
+    logits = recogniser.logits(x)
+    best = logits.argmax(axis=1)
+    p = 1.0 / (1.0 + np.exp(-(recogniser.scale * logits.max(axis=1) + recogniser.offset)))
+    correct = np.array([recogniser.labels[b] in t.scenarios for b, t in zip(best, turns, strict=True)])
+    return p, correct
+
+
+def measure(recogniser: ScenarioRecogniser, x: Vectors, turns: list[CustomerTurn]) -> dict[str, Any]:
+    """Top-1 / top-3 on the primary scenario, second-label recall, calibration error and the unsure share."""
+    logits = recogniser.logits(x)
+    order = np.argsort(-logits, axis=1)
+    primary = np.array([recogniser.labels.index(t.scenarios[0]) for t in turns])
+    top1 = float(np.mean(order[:, 0] == primary))
+    top3 = float(np.mean([p in row[:3] for p, row in zip(primary, order, strict=True)]))
+    probabilities = 1.0 / (1.0 + np.exp(-(recogniser.scale * logits + recogniser.offset)))
+    seconds = [(i, recogniser.labels.index(s)) for i, t in enumerate(turns) for s in t.scenarios[1:]]
+    top_p, correct = _top(recogniser, x, turns)
+    unsure = top_p < recogniser.unsure_below
+    return {
+        "validation_turns": len(turns), "top1": round(top1, 4), "top3": round(top3, 4),
+        "second_label_recall_at_0.5": round(float(np.mean([probabilities[i, j] >= 0.5 for i, j in seconds])), 4)
+        if seconds else None,
+        "second_labels": len(seconds),
+        "expected_calibration_error": round(_ece(top_p, correct), 4),
+        "unsure_below": recogniser.unsure_below, "unsure_share": round(float(unsure.mean()), 4),
+        "unsure_top1": round(float(correct[unsure].mean()), 4) if unsure.any() else None,
+        "sure_top1": round(float(correct[~unsure].mean()), 4) if (~unsure).any() else None,
+    }
+
+
+def _ece(confidence: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
+    total = 0.0
+    for low in np.linspace(0, 1, bins, endpoint=False):
+        inside = (confidence >= low) & (confidence < low + 1 / bins)
+        if inside.any():
+            total += inside.mean() * abs(confidence[inside].mean() - correct[inside].mean())
+    return float(total)
