@@ -75,17 +75,19 @@ def train_scenarios_command(
     from copilot.train.build import read_recogniser_config, recogniser_fingerprint
     from copilot.train.report import write_recogniser_report
     from copilot.train.scenarios import train_recogniser
-    from copilot.train.turns import load_turns
+    from copilot.train.turns import CustomerTurn, load_turns
 
     settings = Settings()
     config = read_recogniser_config(settings.paths)
-    scenario_ids = {s.id for s in load_knowledge(settings.paths).rulebook.scenarios}
-    turns = load_turns(settings.paths.scenario_corpus_dir, scenario_ids)
+    rulebook = load_knowledge(settings.paths).rulebook
+    turns = load_turns(settings.paths.scenario_corpus_dir, {s.id for s in rulebook.scenarios})
+    examples = [CustomerTurn(id=f"{s.id}/example-{i}", transcript=text, scenarios=[s.id], channel=s.channels[0])
+                for s in rulebook.scenarios for i, text in enumerate(s.examples)]
     embedder = create_embedder(settings.embedding)
     target = out or settings.suggest.recogniser_dir
     key = recogniser_fingerprint(settings.paths, config, embedder.name)
     with console.status(f"training the scenario recogniser on {len(turns)} customer turns"):
-        trained = train_recogniser(turns, embedder, target, config, fingerprint=key)
+        trained = train_recogniser(turns, embedder, target, config, fingerprint=key, examples=examples)
     m = trained.metrics
     console.print(f"written to {trained.folder}: validation top-1 {m['top1']}, top-3 {m['top3']}, calibration "
                   f"error {m['expected_calibration_error']} ({m['training_seconds']} s)")

@@ -76,42 +76,37 @@ def _fit_units(x: Vectors, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndar
 
 
 def _platt(logits: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Scale the best unit's logit so that its probability says how often the best guess is right (what the
+    confidence shown to agents and the unsure threshold mean); the other units share the same scale."""
     from sklearn.linear_model import LogisticRegression
 
+    best = logits.argmax(axis=1)
+    correct = y[np.arange(len(y)), best]
     scaler = LogisticRegression(C=1e4, max_iter=2000)
-    scaler.fit(logits.reshape(-1, 1), y.reshape(-1))
+    scaler.fit(logits.max(axis=1).reshape(-1, 1), correct)
     return float(scaler.coef_[0, 0]), float(scaler.intercept_[0])
 
 
-def _unsure_below(probabilities: np.ndarray, correct: np.ndarray, accuracy: float) -> float:
-    """The highest top probability under which the top guess is right less often than `accuracy`."""
-    chosen = 0.0
-    for threshold in np.arange(0.05, 0.9, 0.05):
-        below = probabilities < threshold
-        if below.sum() >= 3 and correct[below].mean() < accuracy:
-            chosen = float(round(threshold, 2))
-    return chosen
-
-
 def train_recogniser(turns: list[CustomerTurn], embedder: Embedder, out: Path, config: RecogniserTrainConfig,
-                     fingerprint: str = "") -> Trained:
+                     fingerprint: str = "", examples: list[CustomerTurn] | None = None) -> Trained:
+    """`examples`: the rulebook's own example utterances, added to the training part only."""
     started = time.perf_counter()
     train, calibration, validation = split_turns(turns, config)
-    labels = sorted({s for t in turns for s in t.scenarios})
+    train = train + (examples or [])
+    labels = sorted({s for t in [*turns, *(examples or [])] for s in t.scenarios})
     x = {name: turn_features(part, embedder, config.context_weight)
          for name, part in (("train", train), ("calibration", calibration), ("validation", validation))}
     weights, bias = _fit_units(x["train"], _targets(train, labels), config.regularisation)
     draft = ScenarioRecogniser(tuple(labels), weights, bias, 1.0, 0.0, config.context_weight, 0.0)
     scale, offset = _platt(draft.logits(x["calibration"]), _targets(calibration, labels))
-    calibrated = ScenarioRecogniser(tuple(labels), weights, bias, scale, offset, config.context_weight, 0.0)
-    top_p, correct = _top(calibrated, x["calibration"], calibration)
     recogniser = ScenarioRecogniser(tuple(labels), weights, bias, scale, offset, config.context_weight,
-                                    _unsure_below(top_p, correct, config.unsure_accuracy))
+                                    config.unsure_below)
     partial = out.with_name(out.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     save_recogniser(recogniser, partial, {
         "embedder": embedder.name, "fingerprint": fingerprint, "config": config.model_dump(),
-        "turns": {"train": len(train), "calibration": len(calibration), "validation": len(validation)}})
+        "turns": {"train": len(train), "calibration": len(calibration), "validation": len(validation),
+                  "rulebook_examples": len(examples or [])}})
     metrics = measure(recogniser, x["validation"], validation)
     metrics["training_seconds"] = round(time.perf_counter() - started, 1)
     (partial / "metrics.json").write_text(json.dumps(metrics, indent=1), encoding="utf-8")
