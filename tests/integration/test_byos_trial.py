@@ -23,11 +23,12 @@ pytestmark = [pytest.mark.integration,
 
 # The cases of a committed trial that failed in its one held-out run (the target is none). The water utility's:
 # three forbidden drafts blocked by a seed standard's rule on the same words instead of the upload's, two not
-# blocked, five customer turns whose √ phrasing was not in the top 3. Strict both ways: a new failure fails the
-# test, and so does a listed one that passes (take it off the list).
+# blocked, five customer turns whose √ phrasing was not in the top 3 (two of them, s-13 and s-15, pass since
+# the scenario recogniser and per-turn vectors). Strict both ways: a new failure fails the test, and so does a
+# listed one that passes (take it off the list).
 KNOWN_MISSES: dict[str, set[str]] = {
     "water-utility-standard": {"byos-c-06", "byos-c-07", "byos-c-08", "byos-c-09", "byos-c-11",
-                               "byos-s-04", "byos-s-06", "byos-s-08", "byos-s-13", "byos-s-15"},
+                               "byos-s-04", "byos-s-06", "byos-s-08"},
 }
 
 
