@@ -158,6 +158,11 @@ class SuggestSettings(BaseModel):
         description="The scenario recogniser (written by `copilot train scenarios`); used when it was trained on "
         "the configured embedder's vectors, otherwise scenarios are ranked by retrieval alone.",
     )
+    turn_vectors_kept: int = Field(
+        default=4096, ge=0,
+        description="Customer turns whose vectors are kept (least recently used first out), so a live session "
+        "embeds each turn once; 0 embeds every turn of every request (the benchmark measures that).",
+    )
     recogniser_weight: float = Field(
         default=0.75, ge=0, le=1,
         description="Share of the recogniser's probability in a scenario's score (the rest is retrieval's); "

@@ -110,8 +110,8 @@ def markdown(report: BenchReport) -> str:
     return "\n".join(lines)
 
 
-_STAGES = ("normalise", "lexicon", "semantic", "check", "check_recheck", "embed_query", "bm25", "dense_chroma",
-           "fusion", "suggest")
+_STAGES = ("normalise", "lexicon", "semantic", "check", "check_recheck", "embed_query", "bm25", "dense_scenarios",
+           "dense_passages", "fusion", "suggest")
 
 
 def plot(report: BenchReport, out: Path) -> None:

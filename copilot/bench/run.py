@@ -84,7 +84,9 @@ class BenchReport(BaseModel):
 def run_benchmarks(options: BenchOptions, say: Say) -> BenchReport:
     with tempfile.TemporaryDirectory(prefix="copilot-bench-") as scratch:
         data_dir = Path(scratch)
-        env = {"COPILOT_PATHS__DATA_DIR": str(data_dir)}
+        # The suites' transcripts come round again in a run; kept turn vectors would skip their model call, which
+        # a new call's turns do not: the benchmark measures every suggestion cold.
+        env = {"COPILOT_PATHS__DATA_DIR": str(data_dir), "COPILOT_SUGGEST__TURN_VECTORS_KEPT": "0"}
         say("index build (copilot ingest on an empty data directory)")
         build_s, ingest_rss = _ingest(env)
         checks, suggests = workload()
@@ -128,6 +130,7 @@ def _in_process(data_dir: Path, options: BenchOptions, http: list[HttpRun], star
     settings.paths.data_dir = data_dir
     # the API refuses drafts over its limit; the growth curve measures what longer ones would cost
     settings.check.max_draft_chars = max(settings.check.max_draft_chars, *options.draft_lengths)
+    settings.suggest.turn_vectors_kept = 0  # cold suggestions, as over HTTP
     copilot = open_active(settings)[0]
     suite = load_suites(sorted(SUITES.glob("*.jsonl")))
     drafts = [c.draft for c in suite.check_cases]

@@ -33,7 +33,8 @@ class StageTimings(BaseModel):
     check_recheck: Percentiles
     embed_query: Percentiles
     bm25: Percentiles
-    dense_chroma: Percentiles
+    dense_scenarios: Percentiles  # the scenario texts' vectors, searched in memory
+    dense_passages: Percentiles  # the passages, searched in Chroma (the one query a suggestion makes)
     fusion: Percentiles
     suggest: Percentiles
 
@@ -78,7 +79,8 @@ def measure_stages(copilot: Copilot, drafts: Sequence[str], transcripts: Sequenc
         bm25, ms = timed(retriever.bm25_ranking, latest, SCENARIO_KINDS, n)
         add("bm25", ms)
         dense, ms = timed(retriever.dense_ranking, vector, SCENARIO_KINDS, n)
-        add("dense_chroma", ms)
+        add("dense_scenarios", ms)
+        add("dense_passages", timed(retriever.dense_ranking, vector, ("passage",), n)[1])
         weights = copilot.settings.retrieval
         rankings = [(weights.bm25_weight, bm25), (weights.dense_weight, dense)]
         add("fusion", timed(retriever.fuse, rankings, bm25, dense)[1])

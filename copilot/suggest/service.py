@@ -50,7 +50,7 @@ class SuggestService:
         self._settings = settings
         self._recogniser = recogniser
         self._policy = policy or ConversationPolicy()
-        self._vectors = TurnVectors(retriever.embed_many)
+        self._vectors = TurnVectors(retriever.embed_many, settings.turn_vectors_kept)
 
     def rank_scenarios(self, latest: str, context: str, channel: str | None = None,
                        mode: str | None = None, vectors: Vectors | None = None) -> list[RankedScenario]:

@@ -22,6 +22,8 @@ class TurnVectors:
         self._lock = threading.Lock()
 
     def of(self, texts: list[str]) -> Vectors:
+        if self._capacity == 0:  # nothing kept: every request embeds its turns
+            return self._embed_many(texts)
         with self._lock:
             missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
         if missing:

@@ -57,6 +57,10 @@ def read_recogniser_config(paths: PathSettings) -> RecogniserTrainConfig:
 
 
 def recogniser_fingerprint(paths: PathSettings, config: RecogniserTrainConfig, embedder: str) -> str:
-    """Corpus + config + embedder, as for the checker."""
-    text = json.dumps([corpus_digest(paths.scenario_corpus_dir), config.model_dump(), embedder], sort_keys=True)
+    """Corpus + config + embedder, as for the checker, and the rulebook (its examples are trained on too)."""
+    rulebook = hashlib.sha256()
+    for path in sorted(paths.rulebook_dir.glob("*.yaml")):
+        rulebook.update(path.name.encode() + b"\0" + path.read_bytes())
+    text = json.dumps([corpus_digest(paths.scenario_corpus_dir), config.model_dump(), embedder,
+                       rulebook.hexdigest()], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from langchain_core.documents import Document
 
+from copilot.index.documents import SCENARIO_KINDS
 from copilot.retrieve.bm25 import Bm25Index
 from copilot.retrieve.fusion import best_possible, reciprocal_rank_fusion
 from copilot.retrieve.langchain import CopilotRetriever
@@ -67,3 +68,18 @@ def test_reranker_hook_reorders_and_registry_lists_modes(fake_copilot: Copilot) 
     reranked = HybridRetriever(fake_copilot.knowledge.index_documents, fake_copilot.collection,
                                fake_copilot.embedder, settings, reranker=reverse)
     assert reranked.search("电话打不通", kinds=("example",), k=1000) == plain[::-1]
+
+
+def test_scenario_texts_are_searched_in_memory_as_chroma_would(fake_copilot: Copilot) -> None:
+    """The scenario texts' vectors are read once from the collection and searched exactly: the same order as
+    asking Chroma (whose HNSW search is exact at this size), without the round trip."""
+    retriever = fake_copilot.retriever
+    vectors = retriever.embed_many(["电话一直打不通", "你们这服务态度太差了"])
+    local = retriever.dense_rankings(vectors, SCENARIO_KINDS, 20)
+    where = {"kind": {"$in": list(SCENARIO_KINDS)}}
+    asked = fake_copilot.collection.query(query_embeddings=vectors.tolist(), n_results=20, where=where,
+                                          include=["metadatas"])
+    by_key = {d.key: i for i, d in enumerate(retriever.documents)}
+    assert local == [[by_key[str(m["key"])] for m in row] for row in asked["metadatas"]]
+    examples = retriever.dense_rankings(vectors[:1], ("example",), 5)[0]
+    assert len(examples) == 5 and {retriever.documents[i].kind for i in examples} == {"example"}

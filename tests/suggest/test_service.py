@@ -78,3 +78,19 @@ def test_the_greeting_is_not_offered_again_once_the_agent_has_said_it(fake_copil
     assert alone.phase == "opening" and greeting in [s.text for s in alone.suggestions]
     after = service.suggest(SuggestRequest(transcript=f"坐席：{greeting}\n客户：喂，你好", top_k=10))
     assert after.phase == "middle" and greeting not in [s.text for s in after.suggestions]
+
+
+def test_a_conversation_embeds_each_customer_turn_once(fake_copilot: Copilot) -> None:
+    service = _with(fake_copilot, None)
+    calls: list[list[str]] = []
+    embed = service._vectors._embed_many
+
+    def counting(texts: list[str]) -> np.ndarray:
+        calls.append(list(texts))
+        return embed(texts)
+
+    service._vectors._embed_many = counting
+    conversation = "客户：宽带又断了\n坐席：您好，我帮您看一下"
+    service.suggest(SuggestRequest(transcript=conversation))
+    service.suggest(SuggestRequest(transcript=conversation + "\n客户：这礼拜第三次了"))
+    assert calls == [["宽带又断了"], ["这礼拜第三次了"]]  # one model call each, earlier turns not again

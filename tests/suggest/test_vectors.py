@@ -31,3 +31,11 @@ def test_the_oldest_turns_are_forgotten_beyond_the_capacity() -> None:
     vectors.of(["三"])
     vectors.of(["一"])
     assert embed.calls == [["一", "二"], ["三"], ["一"]]
+
+
+def test_nothing_is_kept_at_capacity_zero() -> None:
+    embed = Counting()
+    vectors = TurnVectors(embed, capacity=0)
+    vectors.of(["一"])
+    vectors.of(["一"])
+    assert embed.calls == [["一"], ["一"]]

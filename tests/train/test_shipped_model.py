@@ -7,8 +7,10 @@ import json
 import numpy as np
 
 from copilot.check.model import COMPLIANT, load_model
+from copilot.knowledge import Knowledge
 from copilot.settings import PathSettings, Settings
-from copilot.train.build import base_model, fingerprint, read_config
+from copilot.suggest.recogniser import load_recogniser
+from copilot.train.build import base_model, fingerprint, read_config, read_recogniser_config, recogniser_fingerprint
 
 
 def test_the_shipped_model_matches_the_corpus_and_config() -> None:
@@ -25,3 +27,21 @@ def test_the_shipped_model_loads_offline_and_gives_probabilities() -> None:
     assert probabilities.shape == (2, len(model.labels)) and np.allclose(probabilities.sum(axis=1), 1, atol=1e-4)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-3)
     assert model.labels[0] == COMPLIANT
+
+
+def test_the_shipped_recogniser_matches_its_corpus_config_and_rulebook() -> None:
+    """A changed corpus, config or rulebook must be retrained (`copilot train scenarios`) before it lands."""
+    settings = Settings()
+    card = json.loads((settings.suggest.recogniser_dir / "model.json").read_text(encoding="utf-8"))
+    config = read_recogniser_config(PathSettings())
+    assert card["fingerprint"] == recogniser_fingerprint(PathSettings(), config, card["embedder"])
+    assert card["config"] == config.model_dump()
+
+
+def test_the_shipped_recogniser_serves_the_default_embedder_and_every_scenario(knowledge: Knowledge) -> None:
+    settings = Settings()
+    card = json.loads((settings.suggest.recogniser_dir / "model.json").read_text(encoding="utf-8"))
+    recogniser = load_recogniser(settings.suggest.recogniser_dir, card["embedder"])
+    assert recogniser is not None and settings.embedding.mode == "onnx" and card["embedder"] == "st-m3e-small"
+    assert set(recogniser.labels) == {s.id for s in knowledge.rulebook.scenarios}
+    assert 0 < recogniser.unsure_below < 1 and recogniser.scale > 0
