@@ -29,7 +29,8 @@ def test_suggest_contract(client: TestClient) -> None:
     response = client.post("/v1/suggest", json=body)
     assert response.status_code == 200
     data = response.json()
-    assert set(data) == {"scenario", "suggestions"}
+    assert set(data) == {"scenario", "suggestions", "phase", "unsure"}
+    assert data["phase"] == "opening" and data["unsure"] is False  # no agent turn yet; no recogniser (fake vectors)
     assert set(data["scenario"]) == {"id", "title", "confidence"}
     assert 1 <= len(data["suggestions"]) <= 2
     first = data["suggestions"][0]

@@ -15,11 +15,12 @@ from tests.conftest import SUITES, make_settings
 from tests.integration.conftest import copilot_serve
 
 pytestmark = pytest.mark.integration
-# Measured hit@3 with the committed rulebook: 0.917 (dev suite) and 0.940 (held-out suite).
+# Measured hit@3 with the committed rulebook and scenario recogniser: 0.979 (dev suite), 0.980 (held-out suite)
+# and 0.944 (the recogniser's held-out suite, run once when it was written).
 MIN_HIT_AT_3 = 0.90
 
 
-@pytest.mark.parametrize("suite", ["suggest.jsonl", "suggest-heldout.jsonl"])
+@pytest.mark.parametrize("suite", ["suggest.jsonl", "suggest-heldout.jsonl", "suggest-recogniser-heldout.jsonl"])
 def test_real_model_finds_the_standard_phrasing(real_copilot: Copilot, suite: str) -> None:
     report = run_suggest(real_copilot.suggest, load_suites([SUITES / suite]).suggest_cases)
     misses = [(r.case.id, r.case.scenario) for r in report.failures()]
