@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -20,12 +21,17 @@ Label = Literal[
 ]
 
 
-class Utterance(BaseModel):
-    """One agent utterance with its label and, when forbidden, the clause(s) that carry the offence."""
+class CorpusRecord(BaseModel):
+    """A line of a training corpus: every record has an id of its own."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(min_length=1)
+
+
+class Utterance(CorpusRecord):
+    """One agent utterance with its label and, when forbidden, the clause(s) that carry the offence."""
+
     text: str = Field(min_length=1, max_length=300)
     label: Label
     spans: list[str] = Field(default_factory=list, description="Offending substrings of `text`.")
@@ -55,7 +61,17 @@ class Utterance(BaseModel):
 
 def load_corpus(directory: Path, scenario_ids: set[str] | None = None) -> list[Utterance]:
     """Every `*.jsonl` file of the folder, in name order; a bad line is an error naming file and line."""
-    utterances: list[Utterance] = []
+    return read_records(directory, Utterance, lambda u: None if scenario_ids is None or u.rule in scenario_ids
+                        else f"unknown scenario {u.rule!r}")
+
+
+Record = TypeVar("Record", bound=CorpusRecord)
+
+
+def read_records(directory: Path, model: type[Record], problem: Callable[[Record], str | None]) -> list[Record]:
+    """The records of a training corpus (every `*.jsonl` of the folder, in name order), each validated as `model`.
+    A line that does not parse, repeats an id or has a `problem` is an error naming its file and line."""
+    records: list[Record] = []
     seen: set[str] = set()
     for path in sorted(directory.glob("*.jsonl")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -63,16 +79,16 @@ def load_corpus(directory: Path, scenario_ids: set[str] | None = None) -> list[U
                 continue
             where = f"{path.name}:{number}"
             try:
-                utterance = Utterance.model_validate(json.loads(line))
+                record = model.model_validate(json.loads(line))
             except (json.JSONDecodeError, ValidationError) as exc:
                 raise KnowledgeInvalid(f"{where}: {exc}", {"file": str(path), "line": number}) from exc
-            if utterance.id in seen:
-                raise KnowledgeInvalid(f"{where}: duplicate id {utterance.id!r}")
-            if scenario_ids is not None and utterance.rule not in scenario_ids:
-                raise KnowledgeInvalid(f"{where}: unknown scenario {utterance.rule!r}")
-            seen.add(utterance.id)
-            utterances.append(utterance)
-    return utterances
+            record_id = record.id
+            found = f"duplicate id {record_id!r}" if record_id in seen else problem(record)
+            if found:
+                raise KnowledgeInvalid(f"{where}: {found}", {"file": str(path), "line": number})
+            seen.add(record_id)
+            records.append(record)
+    return records
 
 
 def corpus_digest(directory: Path) -> str:
