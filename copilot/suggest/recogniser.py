@@ -21,6 +21,17 @@ CARD = "model.json"
 WEIGHTS = "head.npz"
 
 
+def query_vectors(turn_vectors: Vectors) -> Vectors:
+    """(latest, context) from the vectors of the latest customer turn and the earlier ones (most recent last):
+    the earlier turns' vectors summed and scaled to unit length. Serving and training both read turns so, which
+    lets a live session reuse the vector of every turn it has already seen."""
+    if len(turn_vectors) == 1:
+        return turn_vectors
+    context = turn_vectors[1:].sum(axis=0)
+    context = context / max(float(np.linalg.norm(context)), 1e-12)
+    return np.vstack([turn_vectors[0], context])
+
+
 @dataclass(frozen=True)
 class ScenarioRecogniser:
     labels: tuple[str, ...]

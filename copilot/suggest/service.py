@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-import numpy as np
-
 from copilot.embedding.base import Vectors
 from copilot.errors import InvalidInput, PayloadTooLarge
 from copilot.index.documents import SCENARIO_KINDS
@@ -20,7 +18,7 @@ from copilot.suggest.models import (
     SuggestRequest,
     SuggestResponse,
 )
-from copilot.suggest.recogniser import ScenarioRecogniser
+from copilot.suggest.recogniser import ScenarioRecogniser, query_vectors
 from copilot.suggest.transcript import Turn, customer_turns, parse_transcript
 from copilot.suggest.vectors import TurnVectors
 from copilot.text.normalize import match_key
@@ -84,7 +82,7 @@ class SuggestService:
         # ranking, the recogniser and the passage search.
         dense = (mode or self._retriever.mode) in ("dense", "hybrid")
         turn_vectors = self._vectors.of([latest, *earlier]) if dense else None
-        queries = None if turn_vectors is None else _query_vectors(turn_vectors)
+        queries = None if turn_vectors is None else query_vectors(turn_vectors)
         recognised = self._recognise(self.rank_scenarios(latest, context, request.channel, mode, queries),
                                      queries, request.channel)
         conversation = Conversation.of(turns)
@@ -119,8 +117,7 @@ class SuggestService:
                 continue
             r = retrieval.get(scenario.id, 0.0)
             p = probabilities.get(scenario.id, r)
-            if scenario.id in retrieval or p > 0.0:
-                blended.append(RankedScenario(scenario, (1 - weight) * r + weight * p))
+            blended.append(RankedScenario(scenario, (1 - weight) * r + weight * p))
         known = [probabilities[b.scenario.id] for b in blended if b.scenario.id in probabilities]
         unsure = bool(known) and max(known) < self._recogniser.unsure_below
         return Recognised(sorted(blended, key=lambda r: -r.score), unsure)
@@ -187,15 +184,6 @@ class SuggestService:
                 citation=SuggestionCitation.of_passage(hit.document.text, meta),
             ))
         return out
-
-
-def _query_vectors(turn_vectors: Vectors) -> Vectors:
-    """(latest, context) query vectors: the earlier turns' vectors summed and scaled to unit length."""
-    if len(turn_vectors) == 1:
-        return turn_vectors
-    context = turn_vectors[1:].sum(axis=0)
-    context = context / max(float(np.linalg.norm(context)), 1e-12)
-    return np.vstack([turn_vectors[0], context])
 
 
 def _distinct(suggestions: list[Suggestion]) -> list[Suggestion]:

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from copilot.embedding.base import Embedder, Vectors
-from copilot.suggest.recogniser import ScenarioRecogniser, save_recogniser
-from copilot.suggest.transcript import customer_queries, parse_transcript
+from copilot.suggest.recogniser import ScenarioRecogniser, query_vectors, save_recogniser
+from copilot.suggest.transcript import customer_turns, parse_transcript
 from copilot.text.normalize import to_simplified
 from copilot.train.checker import Trained
 from copilot.train.config import RecogniserTrainConfig
@@ -42,16 +42,17 @@ def split_turns(turns: list[CustomerTurn], config: RecogniserTrainConfig) -> Spl
 
 
 def turn_features(turns: list[CustomerTurn], embedder: Embedder, context_weight: float) -> Vectors:
-    """What the recogniser reads at run time: the latest customer turn's vector plus the earlier turns'."""
-    queries = [customer_queries(parse_transcript(t.transcript)) for t in turns]
-    latest = embedder.embed_queries([to_simplified(q[0]) for q in queries])
-    with_context = [i for i, q in enumerate(queries) if q[1]]
-    context = embedder.embed_queries([to_simplified(queries[i][1]) for i in with_context]) if with_context else None
-    mixed = latest.copy()
-    if context is not None:
-        mixed[with_context] += context_weight * context
-    norms = np.maximum(np.linalg.norm(mixed, axis=1, keepdims=True), 1e-12)
-    return np.asarray(mixed / norms, dtype=np.float32)
+    """What the recogniser reads at run time: each customer turn embedded on its own, the latest one's vector
+    plus the earlier ones' summed (`query_vectors`), so training sees the vectors serving computes."""
+    parts = [customer_turns(parse_transcript(t.transcript)) for t in turns]
+    texts = sorted({to_simplified(text) for latest, earlier in parts for text in (latest, *earlier)})
+    vectors = dict(zip(texts, embedder.embed_queries(texts), strict=True))
+    features = []
+    for latest, earlier in parts:
+        queries = query_vectors(np.stack([vectors[to_simplified(t)] for t in (latest, *earlier)]))
+        mixed = queries[0] if len(queries) == 1 else queries[0] + context_weight * queries[1]
+        features.append(mixed / max(float(np.linalg.norm(mixed)), 1e-12))
+    return np.asarray(np.stack(features), dtype=np.float32)
 
 
 def _targets(turns: list[CustomerTurn], labels: list[str]) -> np.ndarray:
