@@ -15,16 +15,18 @@ from tests.conftest import SUITES, make_settings
 from tests.integration.conftest import copilot_serve
 
 pytestmark = pytest.mark.integration
-# Measured hit@3 with the committed rulebook and scenario recogniser: 0.979 (dev suite), 0.980 (held-out suite)
-# and 0.944 (the recogniser's held-out suite, run once when it was written).
-MIN_HIT_AT_3 = 0.90
+# Measured hit@3 with the committed rulebook and scenario recogniser: 0.979 (dev suite), 0.980 (held-out suite),
+# 0.944 and 0.836 (the recogniser's held-out suites, each run once when it was written); each is held a little
+# under its measure.
+MIN_HIT_AT_3 = {"suggest.jsonl": 0.95, "suggest-heldout.jsonl": 0.95, "suggest-recogniser-heldout.jsonl": 0.92,
+                "suggest-recogniser-heldout-2.jsonl": 0.81}
 
 
-@pytest.mark.parametrize("suite", ["suggest.jsonl", "suggest-heldout.jsonl", "suggest-recogniser-heldout.jsonl"])
+@pytest.mark.parametrize("suite", sorted(MIN_HIT_AT_3))
 def test_real_model_finds_the_standard_phrasing(real_copilot: Copilot, suite: str) -> None:
     report = run_suggest(real_copilot.suggest, load_suites([SUITES / suite]).suggest_cases)
     misses = [(r.case.id, r.case.scenario) for r in report.failures()]
-    assert report.hit_at(3) >= MIN_HIT_AT_3, misses
+    assert report.hit_at(3) >= MIN_HIT_AT_3[suite], misses
 
 
 def test_rebuild_does_not_re_embed(real_copilot: Copilot) -> None:
