@@ -38,6 +38,8 @@ class Violation(BaseModel):
     alternative: str | None = Field(description="The standard's compliant wording, where it has one.")
     citation: RuleCitation
     detector: Detector
+    confidence: float | None = Field(
+        default=None, description="The compliance model's confidence (semantic findings; 1 - P(compliant)).")
 
 
 class CheckResponse(BaseModel):

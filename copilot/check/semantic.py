@@ -22,6 +22,8 @@ from copilot.settings import CheckSettings
 from copilot.text.clauses import MIN_WINDOW, Window, windows
 from copilot.text.normalize import collapsed_key, to_simplified
 
+WARN_PREFIX = "可能不当："  # a warning's reason starts so: the model suspects, it does not know
+
 
 @dataclass(frozen=True)
 class Scored:
@@ -112,11 +114,12 @@ class SemanticDetector:
         """Model-written text: every finding blocks. An agent's draft: confident findings of a blocking category
         block, the rest are warnings, which never stop a reply."""
         violation = draft.violation(scored.window.start, scored.window.end, scored.rule, "semantic")
+        violation.confidence = round(scored.confidence, 4)
         if draft.author == "model":
             return violation.model_copy(update={"severity": "block"})
         blocks = (scored.confidence >= self._settings.agent_block_threshold
                   and scored.label not in self._settings.warn_only_categories)
         if blocks:
             return violation.model_copy(update={"severity": "block"})
-        return violation.model_copy(update={"severity": "warn", "reason": f"可能不当：{violation.reason}"})
+        return violation.model_copy(update={"severity": "warn", "reason": f"{WARN_PREFIX}{violation.reason}"})
 

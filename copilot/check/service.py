@@ -17,7 +17,7 @@ from copilot.check.models import (
 from copilot.check.patterns import PatternDetector
 from copilot.check.rewrite import apply_alternatives
 from copilot.check.rules import RuleSet
-from copilot.check.semantic import SemanticDetector
+from copilot.check.semantic import WARN_PREFIX, SemanticDetector
 from copilot.check.style import StyleDetector
 from copilot.errors import PayloadTooLarge
 from copilot.rulebook.models import Category
@@ -49,7 +49,22 @@ class CheckService:
 
     def check(self, request: CheckRequest, detectors: set[str] | None = None) -> CheckResponse:
         violations = merge(self.findings(request, detectors))
-        return CheckResponse(flagged=any(v.severity == "block" for v in violations), violations=violations)
+        flagged = any(v.severity == "block" for v in violations)
+        if flagged:
+            violations = [self._held(v) for v in violations]
+        return CheckResponse(flagged=flagged, violations=violations)
+
+    def _held(self, violation: Violation) -> Violation:
+        """A draft that cannot be sent anyway: the other clauses the model suspects of a blocking category block
+        too from `held_draft_threshold` on, so the agent fixes every clause that carries the offence in one pass
+        (QA, which judges each turn's findings, keeps the plain bar)."""
+        suspect = (violation.severity == "warn" and violation.confidence is not None
+                   and violation.confidence >= self.settings.held_draft_threshold
+                   and violation.category in FORBIDDEN_CATEGORIES
+                   and violation.category not in self.settings.warn_only_categories)
+        if not suspect:
+            return violation
+        return violation.model_copy(update={"severity": "block", "reason": violation.reason.removeprefix(WARN_PREFIX)})
 
     def findings(self, request: CheckRequest, detectors: set[str] | None = None) -> list[Violation]:
         """Everything each detector found, before overlaps are merged away (QA judges categories separately:

@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 
 from copilot.check.draft import Draft
+from copilot.check.models import CheckRequest
 from copilot.check.rules import RuleSet
-from copilot.check.semantic import SemanticDetector
+from copilot.check.semantic import WARN_PREFIX, SemanticDetector
+from copilot.check.service import CheckService
 from copilot.embedding.base import Vectors
 from copilot.knowledge import Knowledge
 from copilot.settings import CheckSettings, PathSettings
@@ -104,3 +106,35 @@ def test_standard_wording_is_never_judged_and_predictions_are_cached(rules: Rule
     detector.score(Draft("我帮您看一下，您稍等"))
     detector.score(Draft("我帮您看一下，您稍等"))
     assert model.calls == calls + 1
+
+
+def _service(rules: RuleSet, verdicts: dict[str, tuple[str, float]], **settings: object) -> CheckService:
+    return CheckService(rules, ScriptedModel(verdicts), CheckSettings(**settings))  # type: ignore[arg-type]
+
+
+HELD = {"这个问题您去问厂家": ("shirking", 0.95), "我这边也很忙": ("rushing", 0.75), "有事您快说": ("rushing", 0.6)}
+HELD_DRAFT = "这个问题您去问厂家，我这边也很忙，有事您快说"
+
+
+def test_a_held_draft_marks_its_other_suspect_clauses_as_blocking(rules: RuleSet) -> None:
+    response = _service(rules, HELD).check(CheckRequest(draft=HELD_DRAFT))
+    found = {v.text: (v.severity, v.confidence) for v in response.violations}
+    assert response.flagged
+    assert found["这个问题您去问厂家"] == ("block", 0.95)
+    assert found["我这边也很忙"] == ("block", 0.75)  # suspect from held_draft_threshold (0.7) on
+    assert found["有事您快说"][0] == "warn"  # under it: still a reminder
+    assert not next(v for v in response.violations if v.text == "我这边也很忙").reason.startswith(WARN_PREFIX)
+
+
+def test_without_a_confident_finding_suspicions_stay_warnings(rules: RuleSet) -> None:
+    verdicts = {**HELD, "这个问题您去问厂家": ("shirking", 0.85)}
+    response = _service(rules, verdicts).check(CheckRequest(draft=HELD_DRAFT))
+    assert not response.flagged
+    assert {v.severity for v in response.violations} == {"warn"}
+
+
+def test_the_held_bar_is_a_setting_and_qa_findings_keep_the_plain_bar(rules: RuleSet) -> None:
+    plain = _service(rules, HELD, held_draft_threshold=0.9).check(CheckRequest(draft=HELD_DRAFT))
+    assert [v.text for v in plain.violations if v.severity == "block"] == ["这个问题您去问厂家"]
+    findings = _service(rules, HELD).findings(CheckRequest(draft=HELD_DRAFT))
+    assert [v.text for v in findings if v.severity == "block"] == ["这个问题您去问厂家"]
