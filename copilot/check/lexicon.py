@@ -15,6 +15,9 @@ CLAUSE = re.compile(r"[^，。！？；、,.!?;…\s]+")
 # A clause of a longer forbidden phrase stands alone as a key from this length on: shorter clauses are often
 # harmless alone (不好意思, 再讲一次, 听不清楚 are clauses of forbidden sentences and of polite ones).
 MIN_CLAUSE_KEY = 5
+# A blank the standard leaves for the agent to fill (我的工号是××, 打××电话): a clause with one needs its filler to
+# mean anything, and without it is often harmless (an agent giving the 工号 when asked), so it is no key alone.
+BLANK = re.compile(r"[×xX*＊]{2,}|\[[^\]]*\]|【[^】]*】")
 
 
 def _automaton(entries: dict[str, list[Any]]) -> Any:
@@ -48,6 +51,8 @@ class LexiconDetector:
         """The whole phrase, and each long clause of it that no approved phrasing contains."""
         keys = {collapsed_key(text)}
         for clause in CLAUSE.findall(text):
+            if BLANK.search(clause):
+                continue
             key = collapsed_key(clause)
             if len(key) >= MIN_CLAUSE_KEY and not any(key in allowed for allowed in allowed_keys):
                 keys.add(key)

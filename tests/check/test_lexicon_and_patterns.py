@@ -113,3 +113,12 @@ def test_violation_carries_rule_reason_alternative_and_citation(fake_copilot: Co
 )
 def test_polite_wording_that_shares_a_clause_with_forbidden_phrases(fake_copilot: Copilot, draft: str) -> None:
     assert not fake_copilot.check.check(CheckRequest(draft=draft), EXACT).flagged
+
+
+@pytest.mark.parametrize("draft", ["好的，我的工号是3027，您有任何意见都可以凭工号反馈。",
+                                   "我的工號是5186，今天由我負責跟進。"])
+def test_a_clause_with_the_standards_blank_is_no_key_alone(fake_copilot: Copilot, draft: str) -> None:
+    """`我的工号是××，你要投诉就投诉` is forbidden; an agent giving the 工号 when asked is not."""
+    assert fake_copilot.check.check(CheckRequest(draft=draft), EXACT).violations == []
+    blocked = fake_copilot.check.check(CheckRequest(draft="我的工号是3027，你要投诉就投诉"), EXACT)
+    assert blocked.flagged and any("投诉" in v.text for v in blocked.violations)
