@@ -14,6 +14,8 @@ from copilot.text.normalize import to_simplified
 SPEECH_STOP = re.compile(r"\n|[√×✓✗◆➢❑•●]|\*{6,}|[(（]注|[:：][(（]")
 SITUATION_REACH = 400  # a × further than this from the last situation does not belong to it
 HEADING_LINE = 30
+ARTICLE = re.compile(r"第[一二三四五六七八九十百\d]+[条章节]")
+WORDING_LINES = 8  # lines read below a wording heading standing alone
 
 
 @dataclass(frozen=True)
@@ -316,11 +318,38 @@ class StandardReader:
         lead = re.match(r"[^“「\"。；;\n]{0,10}?(?:[:：]|为|是|例如|如)[\s:：]*", self.text[at:])
         start = at + (lead.end() if lead else 0)
         if not lead and self.text[start : start + 1] not in QUOTES:
-            return []
+            return self._wording_block(match, slot)
         spans = self._quoted_from(start) if self.text[start : start + 1] in QUOTES else self._numbered(start)
         situation = Span(match.start(), match.end())
         return [Finding("wording", s, situation, "", 0.8, slot) for s in spans
                 if self._usable(s, "approved") and self._courteous(s)]
+
+    def _wording_block(self, match: re.Match[str], slot: str) -> list[Finding]:
+        """`第十条 开头语` alone on its line, then lines such as `热线接听：“您好，…”`: the first quote of each line
+        below it, until the next heading."""
+        line = line_bounds(self.text, match.start())
+        if re.sub(r"[#\s]", "", trim_heading(line.of(self.text).strip("# \t"))) != match.group():
+            return []
+        found: list[Finding] = []
+        end = line.end
+        for _ in range(WORDING_LINES):
+            if end >= len(self.text):
+                break
+            nxt = line_bounds(self.text, end + 1)
+            end = nxt.end
+            body = nxt.of(self.text).strip()
+            if not body:
+                continue
+            if body.startswith("#") or ARTICLE.match(body) or self._ends_section(body):
+                break
+            opening = next((i for i, c in enumerate(body) if c in QUOTES), None)
+            if opening is None:
+                continue
+            at = nxt.start + nxt.of(self.text).index(body) + opening
+            found.extend(Finding("wording", span, Span(match.start(), match.end()), "", 0.7, slot)
+                         for span in self._quoted_from(at)[:1]
+                         if self._usable(span, "approved") and self._courteous(span))
+        return found
 
     def _numbered(self, start: int) -> list[Span]:
         """`①感谢您的来电，再见！②…等。`: each enumerated piece to its sentence end; unnumbered, one sentence."""

@@ -71,6 +71,16 @@ def test_required_wording_by_slot(cues: Cues) -> None:
                        "您好，欢迎致电售后服务热线": "opening"}
 
 
+def test_wording_under_a_heading_standing_alone(cues: Cues) -> None:
+    text = ("## 第三章 服务用语\n第八条 开头语\n\n电话：“您好，欢迎致电燃气客服，工号1024为您服务。”\n\n"
+            "微信：“您好，这里是燃气微信客服，请问您要办理什么业务？”\n第九条 结束语\n"
+            "所有渠道：“感谢您的耐心，祝您生活愉快，再见！”\n第十条 其他\n说明：“本规范自发布之日起执行。”\n")
+    wording = {p.quote: p.slot for p in _read(text, cues) if p.kind == "wording"}
+    assert wording == {"您好，欢迎致电燃气客服，工号1024为您服务": "opening",
+                       "您好，这里是燃气微信客服，请问您要办理什么业务": "opening",
+                       "感谢您的耐心，祝您生活愉快，再见": "closing"}
+
+
 def test_a_document_without_rules_has_no_proposals(cues: Cues) -> None:
     assert _read("值班安排\n一、排班\n1、早班八点到岗。\n2、交接班时填写记录。\n", cues) == []
 
