@@ -168,6 +168,13 @@ class SuggestSettings(BaseModel):
         description="Share of the recogniser's probability in a scenario's score (the rest is retrieval's); "
         "chosen on the corpus's validation split.",
     )
+    spread_scenarios: bool = Field(
+        default=True,
+        description="Offer the first approved phrasing of each likely scenario (best first) before a second "
+        "phrasing of any, so a guess at the situation hedges across situations. On the recogniser's validation "
+        "split (258 turns) the expected phrasing was in the top 3 for 0.845 with it and 0.806 without; the first "
+        "suggestion is the same either way.",
+    )
 
 
 CheckDetector = Literal["lexicon", "pattern", "semantic", "style"]

@@ -94,3 +94,16 @@ def test_a_conversation_embeds_each_customer_turn_once(fake_copilot: Copilot) ->
     service.suggest(SuggestRequest(transcript=conversation))
     service.suggest(SuggestRequest(transcript=conversation + "\n客户：这礼拜第三次了"))
     assert calls == [["宽带又断了"], ["这礼拜第三次了"]]  # one model call each, earlier turns not again
+
+
+def test_each_likely_scenario_offers_its_best_phrasing_before_a_second_one(fake_copilot: Copilot) -> None:
+    rulebook = fake_copilot.knowledge.rulebook
+    first, second = [s for s in rulebook.scenarios if len(s.approved) >= 2 and "voice" in s.channels][:2]
+    recogniser = _recogniser(fake_copilot, {first.id: 3.0, second.id: 1.5}, unsure_below=0.0)
+    request = SuggestRequest(transcript="客户：嗯，就是这么个情况", channel="voice", top_k=3)
+    spread = _with(fake_copilot, recogniser).suggest(request)
+    assert [s.text for s in spread.suggestions[:2]] == [first.approved[0].text, second.approved[0].text]
+    settings = fake_copilot.settings.suggest.model_copy(update={"spread_scenarios": False})
+    policy = load_policy(PathSettings().conversation_path)
+    plain = SuggestService(rulebook, fake_copilot.retriever, settings, recogniser, policy).suggest(request)
+    assert [s.text for s in plain.suggestions[:2]] == [first.approved[0].text, first.approved[1].text]
