@@ -1,5 +1,5 @@
-"""The held-out trial of issue 17: a standard from another industry and its cases (eval/byos/), written by someone
-who never saw the extractor, uploaded through the real HTTP app. Skipped while the folder holds no standard."""
+"""The held-out trials of "bring your own standard": each folder of eval/byos/ holds a standard from another
+industry and its cases, written by someone who never saw the extractor, uploaded through the real HTTP app."""
 
 from __future__ import annotations
 
@@ -16,9 +16,8 @@ from copilot.text.normalize import match_key
 from tests.conftest import make_settings, ready_client
 
 FOLDER = REPO_ROOT / "eval" / "byos"
-STANDARDS = sorted(p for p in FOLDER.glob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES and p.stem != "README")
-pytestmark = [pytest.mark.integration,
-              pytest.mark.skipif(not STANDARDS, reason=f"no standard in {FOLDER} (see its README.md)")]
+TRIALS = sorted(p for p in FOLDER.iterdir() if p.is_dir())
+pytestmark = pytest.mark.integration
 
 
 # The cases of a committed trial that failed in its one held-out run (the target is none). The water utility's:
@@ -32,8 +31,9 @@ KNOWN_MISSES: dict[str, set[str]] = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """A fresh app per trial: one trial's approved standard must not be another's starting point."""
     settings = make_settings(tmp_path_factory.mktemp("byos-trial"), embedding="onnx", store="persistent")
     with ready_client(settings, timeout=600) as test_client:
         yield test_client
@@ -76,14 +76,16 @@ def _snapshot(client: TestClient, checks: list[CheckCase], suggests: list[Sugges
     return out
 
 
-def test_the_standard_drives_check_and_suggest_once_approved(client: TestClient) -> None:
-    assert len(STANDARDS) == 1, f"one standard per trial in {FOLDER}, found {[p.name for p in STANDARDS]}"
-    standard = STANDARDS[0]
+@pytest.mark.parametrize("trial", TRIALS, ids=lambda p: p.name)
+def test_the_standard_drives_check_and_suggest_once_approved(client: TestClient, trial: Path) -> None:
+    standards = sorted(p for p in trial.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES)
+    assert len(standards) == 1, f"one standard per trial in {trial}, found {[p.name for p in standards]}"
+    standard = standards[0]
     doc_id = standard.stem.lower()
-    suite = load_suites(sorted(FOLDER.glob("*.jsonl")))
+    suite = load_suites(sorted(trial.glob("*.jsonl")))
     assert not suite.problems, suite.problems
     checks, suggests = suite.check_cases, suite.suggest_cases
-    assert checks or suggests, f"no check or suggest cases in {FOLDER}/*.jsonl"
+    assert checks or suggests, f"no check or suggest cases in {trial}/*.jsonl"
 
     before = _snapshot(client, checks, suggests)
     files = {"file": (standard.name, standard.read_bytes(), "application/octet-stream")}
@@ -119,5 +121,6 @@ def test_the_standard_drives_check_and_suggest_once_approved(client: TestClient)
     assert not known - failures.keys(), f"now passing, take off KNOWN_MISSES: {sorted(known - failures.keys())}"
 
 
-def test_the_folder_is_documented() -> None:
-    assert (Path(FOLDER) / "README.md").is_file()
+def test_the_folder_is_documented_and_holds_trials() -> None:
+    assert (FOLDER / "README.md").is_file()
+    assert TRIALS, f"no trial folder in {FOLDER}"
