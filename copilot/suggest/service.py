@@ -94,7 +94,7 @@ class SuggestService:
         top = ranked[0]
         latest_vector = None if queries is None else queries[0]
         candidates = (self._general_candidates(top.score, request.channel) if recognised.unsure else []) \
-            + self._approved_candidates(ranked) \
+            + self._approved_candidates(ranked, conversation) \
             + self._passage_candidates(top.scenario, latest, mode, latest_vector)
         fresh = [c for c in candidates if c.kind == "passage"
                  or not conversation.already_said(c.text, self._policy.said_similarity)]
@@ -144,23 +144,28 @@ class SuggestService:
                 f"transcript has {chars} characters; the limit is {self._settings.max_transcript_chars}",
                 {"limit": self._settings.max_transcript_chars, "field": "transcript"})
 
-    def _approved_candidates(self, ranked: list[RankedScenario]) -> list[Suggestion]:
+    def _approved_candidates(self, ranked: list[RankedScenario], conversation: Conversation) -> list[Suggestion]:
+        """The chosen scenarios' phrasings the agent has not said yet, best first."""
         best = ranked[0].score
         chosen = [r for r in ranked[:SCENARIOS_CONSIDERED] if r.score >= RUNNER_UP_SHARE * best]
-        out = []
+        out: list[Suggestion] = []
+        firsts: set[int] = set()  # each scenario's first phrasing still to be said
         for entry in chosen:
-            for position, phrasing in enumerate(entry.scenario.approved):
+            fresh = [p for p in entry.scenario.approved
+                     if not conversation.already_said(p.text, self._policy.said_similarity)]
+            for position, phrasing in enumerate(fresh):
                 assert phrasing.citation is not None  # the loader cites every phrasing
                 score = entry.score * (1 - self._settings.phrasing_decay * position)
+                if position == 0:
+                    firsts.add(len(out))
                 out.append(Suggestion(
                     text=phrasing.text, kind="approved", scenario_id=entry.scenario.id,
                     score=round(score, 4), authored=phrasing.authored,
                     citation=SuggestionCitation.of(phrasing.citation),
                 ))
-        if self._settings.spread_scenarios:  # each likely scenario's best phrasing before any second one
-            firsts = {entry.scenario.id: entry.scenario.approved[0].text for entry in chosen}
-            return sorted(out, key=lambda s: (s.text != firsts.get(s.scenario_id or ""), -s.score))
-        return sorted(out, key=lambda s: -s.score)
+        spread = self._settings.spread_scenarios  # each likely scenario's best phrasing before any second one
+        order = sorted(range(len(out)), key=lambda i: (spread and i not in firsts, -out[i].score))
+        return [out[i] for i in order]
 
     def _general_candidates(self, score: float, channel: str | None) -> list[Suggestion]:
         """The standard's general wording (apologise, hold, check) for a turn the recogniser cannot place."""

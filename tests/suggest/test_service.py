@@ -107,3 +107,12 @@ def test_each_likely_scenario_offers_its_best_phrasing_before_a_second_one(fake_
     policy = load_policy(PathSettings().conversation_path)
     plain = SuggestService(rulebook, fake_copilot.retriever, settings, recogniser, policy).suggest(request)
     assert [s.text for s in plain.suggestions[:2]] == [first.approved[0].text, first.approved[1].text]
+
+
+def test_a_scenario_whose_first_phrasing_was_said_leads_with_its_next(fake_copilot: Copilot) -> None:
+    rulebook = fake_copilot.knowledge.rulebook
+    first, second = [s for s in rulebook.scenarios if len(s.approved) >= 2 and "voice" in s.channels][:2]
+    recogniser = _recogniser(fake_copilot, {first.id: 3.0, second.id: 1.5}, unsure_below=0.0)
+    transcript = f"坐席：{first.approved[0].text}\n客户：嗯，就是这么个情况"
+    response = _with(fake_copilot, recogniser).suggest(SuggestRequest(transcript=transcript, channel="voice"))
+    assert response.suggestions[0].text == first.approved[1].text
