@@ -68,12 +68,12 @@ class LexiconDetector:
         return out
 
     def detect(self, draft: Draft) -> list[Violation]:
-        found = []
-        for start, end, rule in self.matches(draft.norm.text):
-            if inside_any(start, end, draft.allowed) or not self._applies(rule, draft, start, end):
-                continue
-            found.append(draft.violation_at_norm(start, end, rule, "lexicon"))
-        return found
+        """Longest match first: where phrases overlap, the fullest one is kept (an uploaded standard's
+        `这事不归我们管，你自己找商家去` over another standard's `不归我们管`), and its rule is cited."""
+        found = [(start, end, rule) for start, end, rule in self.matches(draft.norm.text)
+                 if not inside_any(start, end, draft.allowed) and self._applies(rule, draft, start, end)]
+        found.sort(key=lambda m: (m[0] - m[1], m[0]))
+        return [draft.violation_at_norm(start, end, rule, "lexicon") for start, end, rule in found]
 
     @staticmethod
     def _applies(rule: Rule, draft: Draft, start: int, end: int) -> bool:

@@ -249,9 +249,11 @@ class StandardReader:
         sentence_end = min((i for i in (rest.find(c) for c in "。") if i >= 0), default=len(rest))
         first_mark = re.search(r"[、，,。；;：:！!？?“”\s(（]", rest)
         inline = first_mark is not None and first_mark.group() in "、:：" and first_mark.start() <= 12
-        heading_like = len(line.of(self.text).strip()) <= HEADING_LINE or re.match(
+        # `坐席不得使用以下语言：` / `…同样属于服务禁语：` at the end of its line introduces the list below it
+        introduces = rest.rstrip(" \t*").endswith((":", "："))
+        heading_like = len(line.of(self.text).strip()) <= HEADING_LINE or introduces or re.match(
             r"\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])", line.of(self.text))
-        if inline:
+        if inline and not introduces:
             return Span(at, at + sentence_end)
         if not heading_like:
             return Span(at, at)
@@ -259,16 +261,20 @@ class StandardReader:
         while end < len(self.text) and lines < 6:
             nxt = line_bounds(self.text, end + 1)
             body = nxt.of(self.text).strip()
+            if not body and introduces and lines == 0 and nxt.end > end:
+                end = nxt.end  # a blank line between the introducing sentence and its list
+                continue
             if not body or self._ends_section(body):
                 break
             end, lines = nxt.end, lines + 1
-        return Span(at, end)
+        return Span(min(line.end, end) if introduces else at, end)  # the introducing words are no item
 
     def _ends_section(self, line: str) -> bool:
         short_title = (len(line) <= HEADING_LINE and not re.search(r"[。；;，,！!？?、]", line)
                        and not ITEM_START.match(line))
         approved = any(m in line for m in self.cues.approved_markers if len(m) > 2)
-        return short_title or approved
+        article = ARTICLE.match(line.lstrip("*# \t")) is not None  # `**第十八条** …`: the next article
+        return short_title or approved or article
 
     def _list_items(self, section: Span) -> list[Finding]:
         found: list[Finding] = []

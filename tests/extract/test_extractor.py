@@ -81,6 +81,14 @@ def test_wording_under_a_heading_standing_alone(cues: Cues) -> None:
                        "感谢您的耐心，祝您生活愉快，再见": "closing"}
 
 
+def test_a_sentence_ending_in_a_colon_introduces_the_list_below_it(cues: Cues) -> None:
+    text = ("**第九条** 营业员在柜台服务中不得使用以下语言：\n\n1、“这个不归我管，你找保安去。”\n"
+            "2、“没看见我在忙吗？”\n\n**第十条** 营业员应佩戴工牌，统一着装。\n"
+            "**第十一条** 在线上渠道，严禁发送“爱买不买”、“烦死了”等情绪化语言。\n")
+    forbidden = _by_kind(_read(text, cues))["forbidden"]
+    assert forbidden == {"这个不归我管，你找保安去", "没看见我在忙吗", "爱买不买", "烦死了"}
+
+
 def test_a_document_without_rules_has_no_proposals(cues: Cues) -> None:
     assert _read("值班安排\n一、排班\n1、早班八点到岗。\n2、交接班时填写记录。\n", cues) == []
 
