@@ -69,10 +69,11 @@ class LexiconDetector:
 
     def detect(self, draft: Draft) -> list[Violation]:
         """Longest match first: where phrases overlap, the fullest one is kept (an uploaded standard's
-        `这事不归我们管，你自己找商家去` over another standard's `不归我们管`), and its rule is cited."""
+        `这事不归我们管，你自己找商家去` over another standard's `不归我们管`), and its rule is cited; on the same
+        words, a rule that is the whole phrase before one that only has it as a clause of a longer phrase."""
         found = [(start, end, rule) for start, end, rule in self.matches(draft.norm.text)
                  if not inside_any(start, end, draft.allowed) and self._applies(rule, draft, start, end)]
-        found.sort(key=lambda m: (m[0] - m[1], m[0]))
+        found.sort(key=lambda m: (m[0] - m[1], len(collapsed_key(m[2].text)) != m[1] - m[0], m[0]))
         return [draft.violation_at_norm(start, end, rule, "lexicon") for start, end, rule in found]
 
     @staticmethod

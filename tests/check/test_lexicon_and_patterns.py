@@ -122,3 +122,16 @@ def test_a_clause_with_the_standards_blank_is_no_key_alone(fake_copilot: Copilot
     assert fake_copilot.check.check(CheckRequest(draft=draft), EXACT).violations == []
     blocked = fake_copilot.check.check(CheckRequest(draft="我的工号是3027，你要投诉就投诉"), EXACT)
     assert blocked.flagged and any("投诉" in v.text for v in blocked.violations)
+
+
+def test_the_longest_overlapping_phrase_is_kept_and_cited(fake_copilot: Copilot) -> None:
+    """Every forbidden phrase that holds a shorter one: the whole phrase is the finding, its rule cited."""
+    rules = fake_copilot.check.rules.forbidden
+    keys = {match_key(r.text) for r in rules}
+    holders = [r for r in rules if any(k != match_key(r.text) and len(k) >= 3 and k in match_key(r.text)
+                                       for k in keys)]
+    assert holders
+    for rule in holders:
+        found = [v for v in fake_copilot.check.check(CheckRequest(draft=rule.text), EXACT).violations
+                 if v.detector == "lexicon" and v.severity == "block"]
+        assert found and match_key(found[0].text) == match_key(rule.text), (rule.text, found[0].text)

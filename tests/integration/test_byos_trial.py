@@ -20,14 +20,17 @@ TRIALS = sorted(p for p in FOLDER.iterdir() if p.is_dir())
 pytestmark = pytest.mark.integration
 
 
-# The cases of a committed trial that failed in its one held-out run (the target is none). The water utility's:
-# three forbidden drafts blocked by a seed standard's rule on the same words instead of the upload's, two not
-# blocked, five customer turns whose √ phrasing was not in the top 3 (two of them, s-13 and s-15, pass since
-# the scenario recogniser and per-turn vectors). Strict both ways: a new failure fails the test, and so does a
-# listed one that passes (take it off the list).
+# The cases of each committed trial that fail (the target is none), strict both ways: a new failure fails the
+# test, and so does a listed case that passes (take it off the list). The water utility's first run failed 10 of
+# 45; c-06, s-04, s-06, s-13 and s-15 pass since (more of its list read, suggestions that hedge across
+# scenarios). Online retail returns' first run failed 21 of 47: nine forbidden items blocked citing another
+# standard (its list below `…不得使用以下语言：` was not read, now mended, with the longest-phrase citation), one
+# near miss blocked, eleven customer turns without its √ phrasing in the top 3 (the recogniser does not know an
+# uploaded standard's situations, is unsure, and the general wording takes the first place).
 KNOWN_MISSES: dict[str, set[str]] = {
-    "water-utility-standard": {"byos-c-06", "byos-c-07", "byos-c-08", "byos-c-09", "byos-c-11",
-                               "byos-s-04", "byos-s-06", "byos-s-08"},
+    "water-utility-standard": {"byos-c-07", "byos-c-08", "byos-c-09", "byos-c-11", "byos-s-08"},
+    "online-retail-returns-standard": {"rr-c-20", "rr-s-04", "rr-s-05", "rr-s-06", "rr-s-09", "rr-s-10", "rr-s-11",
+                                       "rr-s-12", "rr-s-13", "rr-s-14", "rr-s-15", "rr-s-16"},
 }
 
 

@@ -15,11 +15,11 @@ from tests.conftest import SUITES, make_settings
 from tests.integration.conftest import copilot_serve
 
 pytestmark = pytest.mark.integration
-# Measured hit@3 with the committed rulebook and scenario recogniser: 0.979 (dev suite), 0.980 (held-out suite),
-# 0.944 and 0.836 (the recogniser's held-out suites, each run once when it was written); each is held a little
-# under its measure.
+# Measured hit@3 with the committed rulebook and scenario recogniser: 1.000 (dev suite), 0.980 (held-out suite),
+# 0.944, 0.881 and 0.927 (the later held-out suites; the second was 0.836 on its one run, before suggestions hedged
+# across scenarios); each is held a little under its measure.
 MIN_HIT_AT_3 = {"suggest.jsonl": 0.95, "suggest-heldout.jsonl": 0.95, "suggest-recogniser-heldout.jsonl": 0.92,
-                "suggest-recogniser-heldout-2.jsonl": 0.81}
+                "suggest-recogniser-heldout-2.jsonl": 0.85, "suggest-heldout-3.jsonl": 0.90}
 
 
 @pytest.mark.parametrize("suite", sorted(MIN_HIT_AT_3))
