@@ -6,11 +6,13 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -91,20 +93,28 @@ def serve(env: dict[str, str], timeout: float = 300, log: Path | None = None) ->
     The per-key rate limit is lifted (unless `env` sets one): a benchmark measures capacity, not the policy."""
     env = {"COPILOT_LIMITS__RATE_LIMIT": "1000000/minute", **env}
     port = free_port()
-    output = log.open("wb") if log else subprocess.DEVNULL
-    started = time.perf_counter()
-    process = subprocess.Popen(copilot_command("serve", "--host", "127.0.0.1", "--port", str(port)),
-                               cwd=REPO_ROOT, env=child_environment(env), stdout=output, stderr=output)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_ready(f"{url}/readyz", timeout, process)
-        yield Served(url, process, round(time.perf_counter() - started, 2))
-    finally:
-        process.terminate()
+    # the output goes to a file even without `log`, so a server that dies before it is ready can say why
+    with log.open("w+b") if log else tempfile.TemporaryFile() as output:
+        started = time.perf_counter()
+        process = subprocess.Popen(copilot_command("serve", "--host", "127.0.0.1", "--port", str(port)),
+                                   cwd=REPO_ROOT, env=child_environment(env), stdout=output, stderr=output)
         try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if log and not isinstance(output, int):
-            output.close()
+            url = f"http://127.0.0.1:{port}"
+            try:
+                wait_ready(f"{url}/readyz", timeout, process)
+            except RuntimeError as error:
+                raise RuntimeError(f"{error}; its output ended:\n{_tail(output)}") from error
+            yield Served(url, process, round(time.perf_counter() - started, 2))
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _tail(output: IO[bytes], lines: int = 20) -> str:
+    output.flush()
+    output.seek(0)
+    return "\n".join(output.read().decode("utf-8", "replace").splitlines()[-lines:])

@@ -7,6 +7,7 @@ and opening one costs microseconds. WAL lets QA read the stats while agents writ
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -21,8 +22,7 @@ class SqliteFeedbackStore(FeedbackStore):
         super().__init__()
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(path, timeout=10)) as db:
-            db.execute("PRAGMA journal_mode=WAL")
+        _write_ahead_log(path)
 
     @contextmanager
     def _transaction(self, write: bool) -> Iterator[Database]:
@@ -40,3 +40,20 @@ class SqliteFeedbackStore(FeedbackStore):
     def _has_table(self, db: Database, name: str) -> bool:
         return db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() \
             is not None
+
+
+def _write_ahead_log(path: Path, timeout: float = 10.0) -> None:
+    """Switch the file to WAL (it stays so). Replicas starting together on one volume switch it at the same
+    moment; each holds a shared lock and needs an exclusive one, so SQLite fails one at once with "database is
+    locked" rather than wait (it would deadlock), and that replica exited: retry until `timeout`. Seen in one of
+    three runs of the replica rate-limit test before, none in eight after."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with closing(sqlite3.connect(path, timeout=timeout)) as db:
+                db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)

@@ -83,3 +83,25 @@ def test_an_unknown_database_lists_the_ones_there_are(tmp_path: Path) -> None:
     settings.feedback.database_url = SecretStr("mysql://db/feedback")
     with pytest.raises(BackendUnavailable, match="valid modes: postgresql, sqlite"):
         open_feedback(settings)
+
+
+def test_switching_to_wal_retries_while_another_replica_holds_the_file(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two replicas switching one new file to WAL at once: SQLite fails one at once ("database is locked")."""
+    import copilot.feedback.sqlite as module
+
+    real_connect, calls = sqlite3.connect, []
+
+    def connect(*args: object, **kwargs: object) -> sqlite3.Connection:
+        calls.append(1)
+        if len(calls) <= 2:
+            raise sqlite3.OperationalError("database is locked")
+        return real_connect(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(module.sqlite3, "connect", connect)
+    module._write_ahead_log(tmp_path / "feedback.sqlite3")
+    assert len(calls) == 3
+    monkeypatch.setattr(module.sqlite3, "connect", lambda *a, **k: (_ for _ in ()).throw(
+        sqlite3.OperationalError("disk I/O error")))
+    with pytest.raises(sqlite3.OperationalError, match="disk"):
+        module._write_ahead_log(tmp_path / "other.sqlite3")
