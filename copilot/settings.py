@@ -204,18 +204,25 @@ class CheckSettings(BaseModel):
         description="An agent's draft: report a window as a warning from this model confidence on.",
     )
     agent_block_threshold: float = Field(
-        default=0.9, ge=0, le=1,
+        default=0.95, ge=0, le=1,
         description="An agent's draft: a finding blocks sending from this model confidence on (false alarms "
-        "cost the agent's trust, so only confident findings block: the highest threshold whose recall on the "
-        "training report's validation split stays at 0.9 or more).",
+        "cost the agent's trust, so only confident findings block alone; see agreeing_suspicions_threshold). "
+        "Chosen with it on the training report's validation split (docs/checker-training.md): 0.95 with two "
+        "agreeing suspicions from 0.5 halves the false-positive rate of 0.9 alone (0.023 against 0.045).",
     )
     held_draft_threshold: float = Field(
-        default=0.7, ge=0, le=1,
+        default=0.5, ge=0, le=1,
         description="An agent's draft already blocked: the model's other findings of a blocking category block "
         "too from this confidence on, so every clause that carries the offence is marked and fixed in one pass. "
-        "On the checker's validation split, the offending clauses of blocked drafts marked: 0.913 at 0.7 against "
-        "0.840 at 0.9, with 0.825 of the marked clauses offending against 0.868. QA scoring keeps the plain bar. "
-        "Set it to agent_block_threshold to mark only the confident ones.",
+        "On the checker's validation split, 0.83 of the clauses so marked in blocked drafts offend, at 0.5 as at "
+        "0.7 (0.87 at 0.9), and more of the offending ones are marked. QA scoring keeps the plain bar. Set it to "
+        "agent_block_threshold to mark only the confident ones.",
+    )
+    agreeing_suspicions_threshold: float = Field(
+        default=0.5, ge=0, le=1,
+        description="An agent's draft with no confident finding: two separate clauses the model suspects of a "
+        "blocking category from this confidence on block it together (and are both marked): an agent who "
+        "rushes the customer and then says why rarely writes one offending clause. 1.0 turns it off.",
     )
     model_reject_threshold: float = Field(
         default=0.5, ge=0, le=1,

@@ -49,20 +49,30 @@ class CheckService:
 
     def check(self, request: CheckRequest, detectors: set[str] | None = None) -> CheckResponse:
         violations = merge(self.findings(request, detectors))
+        bar = self.settings.held_draft_threshold
         flagged = any(v.severity == "block" for v in violations)
+        if not flagged and self._suspicions_agree(violations):
+            flagged, bar = True, min(bar, self.settings.agreeing_suspicions_threshold)
         if flagged:
-            violations = [self._held(v) for v in violations]
+            violations = [self._held(v, bar) for v in violations]
         return CheckResponse(flagged=flagged, violations=violations)
 
-    def _held(self, violation: Violation) -> Violation:
+    def _suspicions_agree(self, violations: list[Violation]) -> bool:
+        """Two separate clauses the model suspects are stronger evidence than either alone: an agent under
+        pressure who rushes the customer and then adds why rarely writes one offending clause."""
+        bar = self.settings.agreeing_suspicions_threshold
+        return sum(self._suspect(v, bar) for v in violations) >= 2
+
+    def _suspect(self, violation: Violation, bar: float) -> bool:
+        return (violation.severity == "warn" and violation.confidence is not None and violation.confidence >= bar
+                and violation.category in FORBIDDEN_CATEGORIES
+                and violation.category not in self.settings.warn_only_categories)
+
+    def _held(self, violation: Violation, bar: float) -> Violation:
         """A draft that cannot be sent anyway: the other clauses the model suspects of a blocking category block
-        too from `held_draft_threshold` on, so the agent fixes every clause that carries the offence in one pass
-        (QA, which judges each turn's findings, keeps the plain bar)."""
-        suspect = (violation.severity == "warn" and violation.confidence is not None
-                   and violation.confidence >= self.settings.held_draft_threshold
-                   and violation.category in FORBIDDEN_CATEGORIES
-                   and violation.category not in self.settings.warn_only_categories)
-        if not suspect:
+        too from `bar` on, so the agent fixes every clause that carries the offence in one pass (QA, which
+        judges each turn's findings, keeps the plain bar)."""
+        if not self._suspect(violation, bar):
             return violation
         return violation.model_copy(update={"severity": "block", "reason": violation.reason.removeprefix(WARN_PREFIX)})
 

@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field, ValidationError
 from copilot.errors import KnowledgeInvalid
 from copilot.text.clauses import clauses
 from copilot.text.normalize import match_key, to_simplified
-from copilot.text.numbers import DIGITS, NUMBER, number_value
+from copilot.text.numbers import LARGE_UNITS, NUMBER, number_value
 
 ClaimKind = Literal["done", "promise", "remedy", "number", "moment"]
 DECIMAL = re.compile(r"(?<=[0-9])[.](?=[0-9])")
@@ -32,6 +32,15 @@ PERFECTIVE = ("了", "过")
 SCHEDULING = ("clock", "workday", "hour", "minute")  # number kinds that set when something will happen
 BEHALF_REACH = 3  # characters between 已/已经 and 帮您 (已经都帮您…)
 BARE_MIN = 10  # a bare number in the support (138的月租) backs the same value with a unit from this size on
+# A figure with no unit (满200减30, 2600积分, an account read back): its digits, spaces and dashes between them kept.
+FIGURE = re.compile(r"[0-9](?:[0-9 \-]*[0-9])?")
+FIGURE_MIN_DIGITS = 2  # a lone digit is an ordinal or a count (第2个, 1个问题), not a fact to back
+# A result complement after a done or on-behalf marker states the action finished (帮您约好了, 已经开好).
+RESULTS = ("好了", "完了", "妥了")
+# After 已/已经 a bare 好 is finished too (已经开好); after 帮您 it may be ahead (帮您查好).
+DONE_RESULTS = (*RESULTS, "好")
+SPOKEN_DIGITS = str.maketrans("零〇幺一二三四五六七八九", "001123456789")  # digits read out one by one
+RESULT_REACH = 5  # characters between the marker and the complement
 
 
 class UnitSpelling(BaseModel):
@@ -157,7 +166,8 @@ class ReplyRules:
         for window in clauses(_prepared(text)):
             key = _key(window.text)
             found += self._action_claims(window.text, key)
-            found += [Claim(window.text, "number", q.written, quantity=q) for q in self._numbers(key)]
+            found += [Claim(window.text, "number", q.written, quantity=q)
+                      for q in self._numbers(key) + self._figures(key)]
             found += [Claim(window.text, "moment", m) for m in self._moments_in(key)]
         return list(dict.fromkeys(found))
 
@@ -181,6 +191,8 @@ class ReplyRules:
                       or (self._on_behalf(key, marker_at) if forward else None))
             if action:
                 claims.append(Claim(clause, "done", action, _by_customer(key, marker_at)))
+        for verb, marker_at in self._results(key):
+            claims.append(Claim(clause, "done", verb, _by_customer(key, marker_at)))
         for marker_at in self._hits(key, self._will):
             action = self._action_near(key, marker_at)
             if action and action not in self._in_call:
@@ -207,6 +219,22 @@ class ReplyRules:
                 if len(verb) == 2 and not any(verb.startswith(n) for n in self._noted):
                     return verb
         return None
+
+    def _results(self, key: str) -> list[tuple[str, int]]:
+        """Verbs a done or on-behalf marker finishes with a result complement when no listed action names them
+        (我已经帮您约好了 → 约好, 发票已经开好 → 开好). Noting the matter down is the call itself."""
+        found: list[tuple[str, int]] = []
+        for marker in ("已经", "已", *self._behalf):
+            results = DONE_RESULTS if marker.startswith("已") else RESULTS
+            for match in re.finditer(re.escape(marker), key):
+                rest = key[match.end(): match.end() + RESULT_REACH + 2]
+                result = next(((rest.find(r), r) for r in results if 0 < rest.find(r) <= RESULT_REACH), None)
+                if result is None or self._negated(key, match.start()):
+                    continue
+                verb = rest[: result[0]].lstrip("经都也又把将给帮为替您顺手便")[-2:]
+                if verb and not any(verb.startswith(n[: len(verb)]) for n in self._noted) and verb != "很":
+                    found.append((verb + result[1][0], match.start()))
+        return list(dict((verb, at) for verb, at in found).items())
 
     def _hits(self, key: str, markers: list[str]) -> list[int]:
         """Start offsets of markers in `key`, longest first, not overlapping, not negated."""
@@ -241,11 +269,21 @@ class ReplyRules:
             unit = next((u for u in self._units if after.startswith(u[0])), None)
             if unit is None or (unit[1] == "clock" and match.group() == "一"):  # 一点: "a little", not one o'clock
                 continue
-            if not any(ch.isdigit() or ch in DIGITS for ch in match.group()):
-                continue  # a unit with no digit (万元 in 1.2万元 is read with its number)
+            if all(ch in LARGE_UNITS for ch in match.group()):
+                continue  # a unit with no number (万元 in 1.2万元 is read with its number); 十分钟 is ten minutes
             value = number_value(match.group())
             shown = f"{value * unit[2]:g}" if value is not None else match.group()
             found.append(Quantity(shown, unit[1], match.group().replace("．", ".") + unit[0]))
+        return found
+
+    def _figures(self, key: str) -> list[Quantity]:
+        """Figures with no unit, as digit strings: 满200减30 → 200, 30; 0571 8866 273 → 05718866273."""
+        found = []
+        for match in FIGURE.finditer(key):
+            digits = re.sub(r"[^0-9]", "", match.group())
+            after = key[match.end():]
+            if len(digits) >= FIGURE_MIN_DIGITS and not any(after.startswith(u[0]) for u in self._units):
+                found.append(Quantity(digits, "figure", match.group().strip()))
         return found
 
     def _moments_in(self, key: str) -> list[str]:
@@ -281,10 +319,15 @@ class _Support:
         self._bare = {f"{v:g}" for key in keys for m in NUMBER.finditer(key)
                       if (v := number_value(m.group())) is not None and v >= BARE_MIN}
         self._done = [key for key in keys if _says_done(rules, key)]
+        # figures as the customer said them too: 幺八六，零零七五 backs 186 0075
+        spoken = _key(support).translate(SPOKEN_DIGITS)
+        self._figures = "\n".join(re.sub(r"[ ,，、\-]", "", run) for run in re.findall(r"[0-9][0-9 ,，、\-]*", spoken))
 
     def backs(self, claim: Claim) -> bool:
         if claim.kind == "number":
             q = claim.quantity
+            if q is not None and q.kind == "figure":
+                return q.value in self._figures or q.value in self._bare  # inside a digit run as said
             return q is not None and ((q.value, q.kind) in self._numbers or q.value in self._bare)
         if claim.kind == "done":
             return any(claim.anchor in key for key in self._done)

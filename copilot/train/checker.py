@@ -85,7 +85,8 @@ def train_checker(utterances: list[Utterance], base: Path | None, out: Path, con
     return Trained(out, metrics)
 
 
-def _float32_sweep(plain: Path, folder: Path, held: list[Utterance], card: dict[str, Any]) -> list[dict[str, float]]:
+def _float32_sweep(plain: Path, folder: Path, held: list[Utterance],
+                   card: dict[str, Any]) -> list[dict[str, float | None]]:
     other = folder.with_name(folder.name + ".float32")
     shutil.rmtree(other, ignore_errors=True)
     other.mkdir()
@@ -166,23 +167,40 @@ def validate(model: ComplianceModel, held: list[Utterance], threshold: float = 0
     }
 
 
+AGREEING_BARS = (None, 0.5, 0.6, 0.7)  # two separate suspicions from this confidence on block together
+
+
 def sweep(model: ComplianceModel, held: list[Utterance],
-          warn_only: tuple[str, ...] = ("colloquial", "improper_address")) -> list[dict[str, float]]:
-    """The blocking decision on an agent's draft at several thresholds (the operating point is chosen here):
-    wording categories only warn, so their utterances and findings are left out."""
+          warn_only: tuple[str, ...] = ("colloquial", "improper_address")) -> list[dict[str, float | None]]:
+    """The blocking decision on an agent's draft at several thresholds, alone and with two agreeing suspicions
+    (the operating point is chosen here): wording categories only warn, so their utterances and findings are
+    left out."""
     found = verdicts(model, held)
-    kept = [(u, [h for h in hits if h[2] not in warn_only]) for u, hits in zip(held, found, strict=True)
+    kept = [(u, separate([h for h in hits if h[2] not in warn_only])) for u, hits in zip(held, found, strict=True)
             if u.label not in warn_only]
     held, found = [u for u, _ in kept], [hits for _, hits in kept]
-    out = []
-    for threshold in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
-        flags = [any(h[3] >= threshold for h in hits) for hits in found]
-        tp = sum(f and u.label != COMPLIANT for f, u in zip(flags, held, strict=True))
-        fp = sum(f and u.label == COMPLIANT for f, u in zip(flags, held, strict=True))
-        positives = sum(u.label != COMPLIANT for u in held)
-        negatives = len(held) - positives
-        precision, recall = tp / max(tp + fp, 1), tp / max(positives, 1)
-        out.append({"threshold": threshold, "precision": round(precision, 4), "recall": round(recall, 4),
-                    "f1": round(2 * precision * recall / max(precision + recall, 1e-9), 4),
-                    "false_positive_rate": round(fp / max(negatives, 1), 4)})
+    positives = sum(u.label != COMPLIANT for u in held)
+    negatives = len(held) - positives
+    out: list[dict[str, float | None]] = []
+    for agreeing in AGREEING_BARS:
+        for threshold in (0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
+            flags = [any(h[3] >= threshold for h in hits)
+                     or (agreeing is not None and sum(h[3] >= agreeing for h in hits) >= 2) for hits in found]
+            tp = sum(f and u.label != COMPLIANT for f, u in zip(flags, held, strict=True))
+            fp = sum(f and u.label == COMPLIANT for f, u in zip(flags, held, strict=True))
+            precision, recall = tp / max(tp + fp, 1), tp / max(positives, 1)
+            out.append({"threshold": threshold, "agreeing": agreeing, "precision": round(precision, 4),
+                        "recall": round(recall, 4),
+                        "f1": round(2 * precision * recall / max(precision + recall, 1e-9), 4),
+                        "false_positive_rate": round(fp / max(negatives, 1), 4)})
     return out
+
+
+def separate(hits: list[tuple[int, int, str, float]]) -> list[tuple[int, int, str, float]]:
+    """The findings the detector keeps: from 0.5 on, narrowest first (a clause before the pair that holds it),
+    none overlapping a kept one."""
+    kept: list[tuple[int, int, str, float]] = []
+    for hit in sorted((h for h in hits if h[3] >= 0.5), key=lambda h: (h[1] - h[0], -h[3])):
+        if all(hit[1] <= k[0] or k[1] <= hit[0] for k in kept):
+            kept.append(hit)
+    return kept

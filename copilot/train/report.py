@@ -44,9 +44,12 @@ def write_report(trained: Trained, utterances: list[Utterance], path: Path) -> N
         f"precision {m['precision']}, recall {m['recall']}, F1 {m['f1']}, false-positive rate "
         f"{m['false_positive_rate']}, span recall {m['span_recall']}.",
         "",
-        "| threshold | precision | recall | F1 | false-positive rate |", "|---|---|---|---|---|",
-        *[f"| {r['threshold']} | {r['precision']} | {r['recall']} | {r['f1']} | {r['false_positive_rate']} |"
-          for r in m["sweep"]],
+        "The blocking decision on an agent's draft (wording categories, which only warn, left out): a finding "
+        "from the threshold on blocks; with an agreeing bar, so do two separate findings from that bar on.",
+        "",
+        "| threshold | agreeing | precision | recall | F1 | false-positive rate |", "|---|---|---|---|---|---|",
+        *[f"| {r['threshold']} | {r.get('agreeing') or '–'} | {r['precision']} | {r['recall']} | {r['f1']} | "
+          f"{r['false_positive_rate']} |" for r in m["sweep"]],
         "",
         "Per label (the predicted label is the most confident window's):",
         "",

@@ -60,7 +60,7 @@ def test_windows_are_clauses_and_neighbour_pairs() -> None:
 
 
 @pytest.mark.parametrize(("confidence", "agent", "model"), [
-    (0.95, "block", "block"),
+    (0.98, "block", "block"),
     (0.65, "warn", "block"),
     (0.3, None, None),
 ])
@@ -85,7 +85,7 @@ def test_vague_wording_counts_in_return_visits_only(rules: RuleSet) -> None:
 
 
 def test_a_flagged_clause_wins_over_the_pair_that_holds_it(rules: RuleSet) -> None:
-    verdicts = {"嫌贵您可以不买": ("provoking", 0.95), "价格是统一的，嫌贵您可以不买": ("provoking", 0.99)}
+    verdicts = {"嫌贵您可以不买": ("provoking", 0.98), "价格是统一的，嫌贵您可以不买": ("provoking", 0.99)}
     assert detect(rules, verdicts, "价格是统一的，嫌贵您可以不买") == [("嫌贵您可以不买", "provoking", "block")]
     pair_only = {"价格是统一的，嫌贵您可以不买": ("provoking", 0.99)}
     assert detect(rules, pair_only, "价格是统一的，嫌贵您可以不买")[0][0] == "价格是统一的，嫌贵您可以不买"
@@ -112,15 +112,15 @@ def _service(rules: RuleSet, verdicts: dict[str, tuple[str, float]], **settings:
     return CheckService(rules, ScriptedModel(verdicts), CheckSettings(**settings))  # type: ignore[arg-type]
 
 
-HELD = {"这个问题您去问厂家": ("shirking", 0.95), "我这边也很忙": ("rushing", 0.75), "有事您快说": ("rushing", 0.6)}
+HELD = {"这个问题您去问厂家": ("shirking", 0.98), "我这边也很忙": ("rushing", 0.75), "有事您快说": ("rushing", 0.6)}
 HELD_DRAFT = "这个问题您去问厂家，我这边也很忙，有事您快说"
 
 
 def test_a_held_draft_marks_its_other_suspect_clauses_as_blocking(rules: RuleSet) -> None:
-    response = _service(rules, HELD).check(CheckRequest(draft=HELD_DRAFT))
+    response = _service(rules, HELD, held_draft_threshold=0.7).check(CheckRequest(draft=HELD_DRAFT))
     found = {v.text: (v.severity, v.confidence) for v in response.violations}
     assert response.flagged
-    assert found["这个问题您去问厂家"] == ("block", 0.95)
+    assert found["这个问题您去问厂家"] == ("block", 0.98)
     assert found["我这边也很忙"] == ("block", 0.75)  # suspect from held_draft_threshold (0.7) on
     assert found["有事您快说"][0] == "warn"  # under it: still a reminder
     assert not next(v for v in response.violations if v.text == "我这边也很忙").reason.startswith(WARN_PREFIX)
@@ -128,13 +128,26 @@ def test_a_held_draft_marks_its_other_suspect_clauses_as_blocking(rules: RuleSet
 
 def test_without_a_confident_finding_suspicions_stay_warnings(rules: RuleSet) -> None:
     verdicts = {**HELD, "这个问题您去问厂家": ("shirking", 0.85)}
-    response = _service(rules, verdicts).check(CheckRequest(draft=HELD_DRAFT))
+    response = _service(rules, verdicts, agreeing_suspicions_threshold=0.9).check(CheckRequest(draft=HELD_DRAFT))
     assert not response.flagged
     assert {v.severity for v in response.violations} == {"warn"}
 
 
+def test_two_agreeing_suspicions_block_together_from_their_own_bar(rules: RuleSet) -> None:
+    verdicts = {"这个问题您去问厂家": ("shirking", 0.6), "我这边也很忙": ("rushing", 0.55),
+                "有事您快说": ("rushing", 0.4)}
+    response = _service(rules, verdicts, agreeing_suspicions_threshold=0.5).check(CheckRequest(draft=HELD_DRAFT))
+    assert response.flagged
+    assert {v.text for v in response.violations if v.severity == "block"} == {"这个问题您去问厂家", "我这边也很忙"}
+    alone = {**verdicts, "我这边也很忙": ("rushing", 0.45)}
+    single = _service(rules, alone, agreeing_suspicions_threshold=0.5).check(CheckRequest(draft=HELD_DRAFT))
+    assert not single.flagged  # one suspicion is a reminder, not a block
+    off = _service(rules, verdicts, agreeing_suspicions_threshold=1.0).check(CheckRequest(draft=HELD_DRAFT))
+    assert not off.flagged
+
+
 def test_the_held_bar_is_a_setting_and_qa_findings_keep_the_plain_bar(rules: RuleSet) -> None:
-    plain = _service(rules, HELD, held_draft_threshold=0.9).check(CheckRequest(draft=HELD_DRAFT))
+    plain = _service(rules, HELD, held_draft_threshold=0.98).check(CheckRequest(draft=HELD_DRAFT))
     assert [v.text for v in plain.violations if v.severity == "block"] == ["这个问题您去问厂家"]
-    findings = _service(rules, HELD).findings(CheckRequest(draft=HELD_DRAFT))
+    findings = _service(rules, HELD, held_draft_threshold=0.5).findings(CheckRequest(draft=HELD_DRAFT))
     assert [v.text for v in findings if v.severity == "block"] == ["这个问题您去问厂家"]

@@ -15,7 +15,7 @@ PIECES = ["你", "您", "问我", "我问谁", "有本事", "投诉", "喂", "�
           "大约", "保证", "退款", "A", "ｂ", "😀", "規範", "再见"]
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=12),
        st.sampled_from([None, "voice", "chat", "outbound"]),
        st.sampled_from([None, "opening", "middle", "closing"]))

@@ -34,6 +34,13 @@ def kinds(rules: ReplyRules, reply: str, context: str = "", said: str = "") -> s
     ("师傅明天上午9点上门。", {("promise", "师傅"), ("number", "9点"), ("moment", "明天")}),
     ("名字已经帮您改好了。", {("done", "改好")}),  # done for the customer, whatever the verb
     ("给您补偿2.5元。", {("remedy", "补偿"), ("number", "2.5元")}),
+    ("今天下单全场满200减30。", {("number", "200"), ("number", "30")}),  # figures with no unit
+    ("发票已经开好发到您邮箱了。", {("done", "开好")}),  # finished, though no listed action names it
+    ("我已经顺手帮您更新好了。", {("done", "更新好")}),
+    ("我十分钟后给您回拨过去。", {("number", "十分钟")}),
+    ("稍后给您寄一份小礼品。", {("remedy", "礼品")}),
+    ("退货的运费由我们承担。", {("remedy", "我们承担")}),
+    ("老套餐的价格保持到明年年底。", {("moment", "明年"), ("moment", "年底")}),
 ])
 def test_invented_claims_are_found(rules: ReplyRules, reply: str, expected: set[tuple[str, str]]) -> None:
     assert kinds(rules, reply, context="客户：宽带断了好几天了") == expected
@@ -45,6 +52,8 @@ def test_invented_claims_are_found(rules: ReplyRules, reply: str, expected: set[
     "我们会在二十四小时内给您明确答复。",  # the standard's own promise, in other numerals
     "目前还没有处理完毕，我帮您催一下。",  # negated
     "稍等一点时间，我查一下。",  # 一点: a little
+    "物流信息我尽快帮您查好。",  # 帮您…好 with no 了: ahead, and the call's own work
+    "您是第2位反映这个问题的客户。",  # a lone digit is a count
 ])
 def test_what_the_standard_or_the_call_itself_says_is_not_a_claim(rules: ReplyRules, reply: str) -> None:
     assert kinds(rules, reply) == set()
@@ -66,6 +75,13 @@ def test_amounts_are_compared_by_value(rules: ReplyRules) -> None:
     assert kinds(rules, "您已交的1.2万元保费我马上为您核实。", context="客户：我交了一万二") == set()
     assert kinds(rules, "您上个月交的是105元。", context="客户：我记得交的是一百五") == {("number", "105元")}
     assert kinds(rules, "您的意思我已经帮您记下了。") == set()  # noting it down is the call itself
+
+
+def test_a_figure_read_back_must_be_the_one_said(rules: ReplyRules) -> None:
+    said = "客户：我号码是幺八六，零零七五，三二一九"
+    assert kinds(rules, "您的号码是186 0075 3219，对吗？", context=said) == set()
+    assert kinds(rules, "您的号码是186 0075 3291，对吗？", context=said) == {("number", "186 0075 3291")}
+    assert kinds(rules, "订单尾号4471的包裹正在派送。", context="客户：订单号尾号是4471") == set()
 
 
 def test_a_bare_number_of_the_customer_backs_the_same_amount(rules: ReplyRules) -> None:
