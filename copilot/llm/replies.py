@@ -234,7 +234,7 @@ class ReplyRules:
                 verb = rest[: result[0]].lstrip("经都也又把将给帮为替您顺手便")[-2:]
                 if verb and not any(verb.startswith(n[: len(verb)]) for n in self._noted) and verb != "很":
                     found.append((verb + result[1][0], match.start()))
-        return list(dict((verb, at) for verb, at in found).items())
+        return list(dict(found).items())  # one per verb
 
     def _hits(self, key: str, markers: list[str]) -> list[int]:
         """Start offsets of markers in `key`, longest first, not overlapping, not negated."""
@@ -266,7 +266,7 @@ class ReplyRules:
         found = []
         for match in NUMBER.finditer(key):
             after = key[match.end():]
-            unit = next((u for u in self._units if after.startswith(u[0])), None)
+            unit = self._unit_at(after)
             if unit is None or (unit[1] == "clock" and match.group() == "一"):  # 一点: "a little", not one o'clock
                 continue
             if all(ch in LARGE_UNITS for ch in match.group()):
@@ -276,13 +276,17 @@ class ReplyRules:
             found.append(Quantity(shown, unit[1], match.group().replace("．", ".") + unit[0]))
         return found
 
+    def _unit_at(self, text: str) -> tuple[str, str, float] | None:
+        """The unit `text` starts with (longest spelling first), if any."""
+        return next((u for u in self._units if text.startswith(u[0])), None)
+
     def _figures(self, key: str) -> list[Quantity]:
         """Figures with no unit, as digit strings: 满200减30 → 200, 30; 0571 8866 273 → 05718866273."""
         found = []
         for match in FIGURE.finditer(key):
             digits = re.sub(r"[^0-9]", "", match.group())
             after = key[match.end():]
-            if len(digits) >= FIGURE_MIN_DIGITS and not any(after.startswith(u[0]) for u in self._units):
+            if len(digits) >= FIGURE_MIN_DIGITS and self._unit_at(after) is None:
                 found.append(Quantity(digits, "figure", match.group().strip()))
         return found
 
