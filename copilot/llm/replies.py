@@ -20,9 +20,9 @@ from pydantic import BaseModel, Field, ValidationError
 from copilot.errors import KnowledgeInvalid
 from copilot.text.clauses import clauses
 from copilot.text.normalize import match_key, to_simplified
-from copilot.text.numbers import LARGE_UNITS, NUMBER, number_value
+from copilot.text.numbers import LARGE_UNITS, NUMBER, leading_value, number_value
 
-ClaimKind = Literal["done", "promise", "remedy", "number", "moment"]
+ClaimKind = Literal["done", "promise", "remedy", "number", "moment", "cause"]
 DECIMAL = re.compile(r"(?<=[0-9])[.](?=[0-9])")
 PLACEHOLDER = re.compile(r"\[[^\[\]]{1,12}\]")  # [电话1]: the redaction's placeholders are not numbers
 NEGATION_REACH = 3  # characters before a marker or action in which a negation cancels the claim
@@ -41,6 +41,12 @@ RESULTS = ("好了", "完了", "妥了")
 DONE_RESULTS = (*RESULTS, "好")
 SPOKEN_DIGITS = str.maketrans("零〇幺一二三四五六七八九", "001123456789")  # digits read out one by one
 RESULT_REACH = 5  # characters between the marker and the complement
+DECLINE_REACH = 8  # characters between a remedy and the words declining it (赔偿这块我暂时无法直接答应)
+SENTENCE_END = "。！？!?；;"
+CLOCK = re.compile(r"(?<![0-9])([0-9]{1,2})[:：]([0-9]{2})(?![0-9])")  # 9:30 is 9点30分, not the figure 30
+QUESTION = ("？", "?")
+SUPPOSING = ("如果", "假如", "要是", "若")
+CAUSE_BACKED = 0.5  # share of a stated cause's character pairs the support must hold
 
 
 class UnitSpelling(BaseModel):
@@ -58,6 +64,8 @@ class ClaimWords(BaseModel):
     noted: list[str] = Field(default_factory=list)
     negations: list[str] = Field(default_factory=list)
     remedies: list[str] = Field(default_factory=list)
+    declines: list[str] = Field(default_factory=list)
+    causes: list[str] = Field(default_factory=list)
     units: list[UnitSpelling] = Field(min_length=1)
     moments: list[str] = Field(default_factory=list)
 
@@ -130,6 +138,8 @@ class ReplyRules:
         units.sort(key=lambda pair: len(pair[0]), reverse=True)
         self._units = units
         self._remedies = [(remedy, _key(remedy)) for remedy in claims.remedies]
+        self._declines = [_key(d) for d in claims.declines]
+        self._causes = sorted(map(_key, claims.causes), key=len, reverse=True)
         others = words.others_data
         self._who, self._what = [_key(w) for w in others.who], [_key(w) for w in others.what]
         self._refusals = [_key(r) for r in others.refusals]
@@ -163,12 +173,17 @@ class ReplyRules:
 
     def claims(self, text: str) -> list[Claim]:
         found: list[Claim] = []
-        for window in clauses(_prepared(text)):
+        text = _prepared(text)
+        for window in clauses(text):
             key = _key(window.text)
-            found += self._action_claims(window.text, key)
+            ends = [e for ch in SENTENCE_END if (e := text.find(ch, window.end)) >= 0]
+            end = min(ends, default=len(text))
+            to_sentence_end = _key(text[window.start: end + 1])
+            found += self._action_claims(window.text, key, to_sentence_end)
             found += [Claim(window.text, "number", q.written, quantity=q)
                       for q in self._numbers(key) + self._figures(key)]
             found += [Claim(window.text, "moment", m) for m in self._moments_in(key)]
+            found += [Claim(window.text, "cause", c) for c in self._causes_in(key, to_sentence_end)]
         return list(dict.fromkeys(found))
 
     def unsupported(self, text: str, support: str, commitments: str | None = None) -> list[Claim]:
@@ -181,7 +196,7 @@ class ReplyRules:
         return [claim for claim in self.claims(text)
                 if not (promised if claim.needs_commitment else facts).backs(claim)]
 
-    def _action_claims(self, clause: str, key: str) -> list[Claim]:
+    def _action_claims(self, clause: str, key: str, to_sentence_end: str) -> list[Claim]:
         claims = []
         for marker_at in self._hits(key, self._done):
             # 已 comes before its action (已为您退款); 完毕, 好了 after it (处理完毕)
@@ -191,8 +206,10 @@ class ReplyRules:
                       or (self._on_behalf(key, marker_at) if forward else None))
             if action:
                 claims.append(Claim(clause, "done", action, _by_customer(key, marker_at)))
+        named = [c.anchor for c in claims]
         for verb, marker_at in self._results(key):
-            claims.append(Claim(clause, "done", verb, _by_customer(key, marker_at)))
+            if not any(verb.startswith(action) for action in named):  # 已经更新好了: the action 更新 says it
+                claims.append(Claim(clause, "done", verb, _by_customer(key, marker_at)))
         for marker_at in self._hits(key, self._will):
             action = self._action_near(key, marker_at)
             if action and action not in self._in_call:
@@ -205,9 +222,29 @@ class ReplyRules:
                 claims.append(Claim(clause, "promise", action))
         for remedy, remedy_key in self._remedies:
             at = key.find(remedy_key)
-            if at >= 0 and not self._negated(key, at):
+            if at >= 0 and not self._negated(key, at) and not self._declined(to_sentence_end, remedy_key):
                 claims.append(Claim(clause, "remedy", remedy))
         return claims
+
+    def _declined(self, to_sentence_end: str, remedy_key: str) -> bool:
+        """The remedy is named to be declined or made conditional, not offered: 赔偿这块我暂时无法直接答应,
+        减免物业费我没办法直接答应, 赔偿需要先核实破损情况. The words may follow in a later clause of the
+        sentence (`to_sentence_end`: the remedy's clause to the end of its sentence)."""
+        at = to_sentence_end.find(remedy_key)
+        after = to_sentence_end[at + len(remedy_key):]
+        return at >= 0 and any(0 <= after.find(d) <= DECLINE_REACH for d in self._declines)
+
+    def _causes_in(self, key: str, to_sentence_end: str) -> list[str]:
+        """What a reply gives as the cause of the problem (是因为片区光缆正在施工): the rest of the clause. A
+        cause asked about (是因为…吗？) or supposed (如果您是因为…) is not stated."""
+        if to_sentence_end.endswith(QUESTION) or "吗" in to_sentence_end:
+            return []
+        for marker in self._causes:
+            at = key.find(marker)
+            cause = key[at + len(marker):].strip(" ，,。！？!?") if at >= 0 else ""
+            if len(cause) >= 2 and not any(c in key[:at] for c in SUPPOSING):
+                return [cause]
+        return []
 
     def _on_behalf(self, key: str, at: int) -> str | None:
         """Whatever was done for the customer when no listed action names it: 已经帮您催过了 → 催过. Noting the
@@ -321,7 +358,7 @@ class _Support:
         self._numbers = {(q.value, q.kind) for key in keys for q in rules._numbers(key)}
         # two or more digits are no coincidence: the customer's 138 backs the reply's 138元
         self._bare = {f"{v:g}" for key in keys for m in NUMBER.finditer(key)
-                      if (v := number_value(m.group())) is not None and v >= BARE_MIN}
+                      if (v := leading_value(m.group())) is not None and v >= BARE_MIN}
         self._done = [key for key in keys if _says_done(rules, key)]
         # figures as the customer said them too: 幺八六，零零七五 backs 186 0075
         spoken = _key(support).translate(SPOKEN_DIGITS)
@@ -335,7 +372,14 @@ class _Support:
             return q is not None and ((q.value, q.kind) in self._numbers or q.value in self._bare)
         if claim.kind == "done":
             return any(claim.anchor in key for key in self._done)
+        if claim.kind == "cause":
+            pairs = _pairs(match_key(claim.anchor))
+            return not pairs or len(pairs & _pairs(self._match_key)) / len(pairs) >= CAUSE_BACKED
         return _key(claim.anchor) in self._key or match_key(claim.anchor) in self._match_key
+
+
+def _pairs(text: str) -> set[str]:
+    return {text[i: i + 2] for i in range(len(text) - 1)}
 
 
 def _says_done(rules: ReplyRules, key: str) -> bool:
@@ -347,6 +391,7 @@ def _says_done(rules: ReplyRules, key: str) -> bool:
 def _prepared(text: str) -> str:
     """Placeholders out ([电话1] is not a number); a decimal point kept inside its number (the clause splitter
     would cut 1.2万元 at the point)."""
+    text = CLOCK.sub(lambda m: f"{m[1]}点" + ("半" if m[2] == "30" else "" if m[2] == "00" else f"{m[2]}分"), text)
     return DECIMAL.sub("．", PLACEHOLDER.sub("", text))
 
 

@@ -40,6 +40,16 @@ def chinese_to_int(text: str) -> int | None:
     return total + section + (digit or 0)
 
 
+def leading_value(text: str) -> float | None:
+    """The value of the longest start of a Chinese run that reads as a number: 一千八一分不能少 runs the 一 of
+    一分 into 一千八, which alone reads as 1800."""
+    for end in range(len(text), 0, -1):
+        value = number_value(text[:end])
+        if value is not None:
+            return value
+    return None
+
+
 def number_value(text: str) -> float | None:
     """The value of one NUMBER match: Arabic (full width folded) or Chinese."""
     folded = text.translate(str.maketrans("０１２３４５６７８９．", "0123456789."))

@@ -36,11 +36,15 @@ def kinds(rules: ReplyRules, reply: str, context: str = "", said: str = "") -> s
     ("给您补偿2.5元。", {("remedy", "补偿"), ("number", "2.5元")}),
     ("今天下单全场满200减30。", {("number", "200"), ("number", "30")}),  # figures with no unit
     ("发票已经开好发到您邮箱了。", {("done", "开好")}),  # finished, though no listed action names it
-    ("我已经顺手帮您更新好了。", {("done", "更新好")}),
+    ("我已经顺手帮您调好了。", {("done", "调好")}),
     ("我十分钟后给您回拨过去。", {("number", "十分钟")}),
     ("稍后给您寄一份小礼品。", {("remedy", "礼品")}),
     ("退货的运费由我们承担。", {("remedy", "我们承担")}),
     ("老套餐的价格保持到明年年底。", {("moment", "明年"), ("moment", "年底")}),
+    ("断网是因为片区光缆正在施工，我先帮您登记。", {("cause", "片区光缆正在施工")}),  # a cause nobody gave
+    ("这次改期不收取任何手续费。", {("remedy", "不收取")}),  # a fee waived is a remedy
+    ("联系人我已经更新为陈先生了。", {("done", "更新")}),
+    ("补偿我们肯定会给您，具体金额暂时无法确定。", {("remedy", "补偿")}),  # declined too far after it
 ])
 def test_invented_claims_are_found(rules: ReplyRules, reply: str, expected: set[tuple[str, str]]) -> None:
     assert kinds(rules, reply, context="客户：宽带断了好几天了") == expected
@@ -54,6 +58,11 @@ def test_invented_claims_are_found(rules: ReplyRules, reply: str, expected: set[
     "稍等一点时间，我查一下。",  # 一点: a little
     "物流信息我尽快帮您查好。",  # 帮您…好 with no 了: ahead, and the call's own work
     "您是第2位反映这个问题的客户。",  # a lone digit is a count
+    "赔偿这块我暂时无法直接答应您，我先记录您的诉求。",  # a remedy named to be declined is not offered
+    "减免物业费我没办法直接答应，我先把您的意见反馈上去。",
+    "退费需要先核实订购记录，我先帮您查询。",  # made to wait on a check
+    "您想退保，是因为扣款日在发工资之前吗？",  # a cause asked about is not stated
+    "如果您是因为理赔的事不满意，我可以帮您转给专人。",  # nor one supposed
 ])
 def test_what_the_standard_or_the_call_itself_says_is_not_a_claim(rules: ReplyRules, reply: str) -> None:
     assert kinds(rules, reply) == set()
@@ -82,6 +91,19 @@ def test_a_figure_read_back_must_be_the_one_said(rules: ReplyRules) -> None:
     assert kinds(rules, "您的号码是186 0075 3219，对吗？", context=said) == set()
     assert kinds(rules, "您的号码是186 0075 3291，对吗？", context=said) == {("number", "186 0075 3291")}
     assert kinds(rules, "订单尾号4471的包裹正在派送。", context="客户：订单号尾号是4471") == set()
+
+
+def test_a_cause_the_customer_gave_backs_the_reply_that_restates_it(rules: ReplyRules) -> None:
+    said = "客户：我家停水了，物业说是因为小区门口的水管爆了在抢修"
+    assert kinds(rules, "很抱歉，停水是因为小区门口的水管爆了，我帮您查询抢修进度。", context=said) == set()
+    assert kinds(rules, "很抱歉，停水是因为水厂在检修设备。", context=said) == {("cause", "水厂在检修设备")}
+
+
+def test_clock_times_and_run_on_numerals_are_read_as_said(rules: ReplyRules) -> None:
+    assert kinds(rules, "您约的是20号上午9:30的号。", context="客户：我约了二十号上午九点半") == set()
+    assert kinds(rules, "您约的是9:45的号。", context="客户：我约了九点半") == {("number", "45")}
+    said = "客户：你们必须赔我三倍，一千八一分不能少！"
+    assert ("number", "1800元") not in kinds(rules, "按三倍赔1800元的要求暂时没法办理。", context=said)
 
 
 def test_a_bare_number_of_the_customer_backs_the_same_amount(rules: ReplyRules) -> None:
