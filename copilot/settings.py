@@ -225,10 +225,11 @@ class CheckSettings(BaseModel):
         "rushes the customer and then says why rarely writes one offending clause. 1.0 turns it off.",
     )
     model_reject_threshold: float = Field(
-        default=0.5, ge=0, le=1,
+        default=0.8, ge=0, le=1,
         description="Model-written text (composed replies, fluent rewrites, answers): any finding from this "
-        "confidence on rejects the text. Safety first: on eval/scripted's fourth sets 0.7 used 3 more of 30 "
-        "grounded replies but let 1 more of 30 invented and 1 of 20 rude replies through.",
+        "confidence on rejects the text. Invented facts are the claims check's to catch, so this bar is about "
+        "manner. Chosen on eval/scripted's sets 1-6 with the second checker model: from 0.5 to 0.8, grounded "
+        "replies used 0.851 -> 0.954 and rude or invented replies let through unchanged (1 of 46, 7 of 173).",
     )
     warn_only_categories: list[str] = Field(
         default=["colloquial", "improper_address"],

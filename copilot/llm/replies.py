@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field, ValidationError
 from copilot.errors import KnowledgeInvalid
 from copilot.text.clauses import clauses
 from copilot.text.normalize import match_key, to_simplified
-from copilot.text.numbers import LARGE_UNITS, NUMBER, leading_value, number_value
+from copilot.text.numbers import DIGITS, LARGE_UNITS, NUMBER, leading_value, number_value
 
 ClaimKind = Literal["done", "promise", "remedy", "number", "moment", "cause"]
 DECIMAL = re.compile(r"(?<=[0-9])[.](?=[0-9])")
@@ -42,8 +42,11 @@ DONE_RESULTS = (*RESULTS, "好")
 SPOKEN_DIGITS = str.maketrans("零〇幺一二三四五六七八九", "001123456789")  # digits read out one by one
 RESULT_REACH = 5  # characters between the marker and the complement
 DECLINE_REACH = 8  # characters between a remedy and the words declining it (赔偿这块我暂时无法直接答应)
+REFUSAL_REACH = 4  # characters between a refusing word and what it refuses (没办法当场答应)
 SENTENCE_END = "。！？!?；;"
 CLOCK = re.compile(r"(?<![0-9])([0-9]{1,2})[:：]([0-9]{2})(?![0-9])")  # 9:30 is 9点30分, not the figure 30
+# full-width digits, and the numerals of amounts written out (叁万伍仟元 is 三万五千元)
+FOLDED = str.maketrans("０１２３４５６７８９％壹贰叁肆伍陆柒捌玖拾佰仟", "0123456789%一二三四五六七八九十百千")
 QUESTION = ("？", "?")
 SUPPOSING = ("如果", "假如", "要是", "若")
 CAUSE_BACKED = 0.5  # share of a stated cause's character pairs the support must hold
@@ -64,8 +67,11 @@ class ClaimWords(BaseModel):
     noted: list[str] = Field(default_factory=list)
     negations: list[str] = Field(default_factory=list)
     remedies: list[str] = Field(default_factory=list)
-    declines: list[str] = Field(default_factory=list)
+    refusing: list[str] = Field(default_factory=list)
+    committing: list[str] = Field(default_factory=list)
+    pending: list[str] = Field(default_factory=list)
     causes: list[str] = Field(default_factory=list)
+    cause_ends: list[str] = Field(default_factory=list)
     units: list[UnitSpelling] = Field(min_length=1)
     moments: list[str] = Field(default_factory=list)
 
@@ -119,7 +125,7 @@ class Claim:
 
 def _key(text: str) -> str:
     """Simplified, half-width, lower case, separators kept (clause boundaries matter); 星期/礼拜 → 周."""
-    folded = to_simplified(text).translate(str.maketrans("０１２３４５６７８９％", "0123456789%")).lower()
+    folded = to_simplified(text).translate(FOLDED).lower()
     return folded.replace("星期天", "周日").replace("星期", "周").replace("礼拜天", "周日").replace("礼拜", "周")
 
 
@@ -138,8 +144,11 @@ class ReplyRules:
         units.sort(key=lambda pair: len(pair[0]), reverse=True)
         self._units = units
         self._remedies = [(remedy, _key(remedy)) for remedy in claims.remedies]
-        self._declines = [_key(d) for d in claims.declines]
+        self._refusing = [_key(d) for d in claims.refusing]
+        self._committing = [_key(d) for d in claims.committing]
+        self._pending = [_key(d) for d in claims.pending]
         self._causes = sorted(map(_key, claims.causes), key=len, reverse=True)
+        self._cause_ends = [_key(c) for c in claims.cause_ends]
         others = words.others_data
         self._who, self._what = [_key(w) for w in others.who], [_key(w) for w in others.what]
         self._refusals = [_key(r) for r in others.refusals]
@@ -227,21 +236,37 @@ class ReplyRules:
         return claims
 
     def _declined(self, to_sentence_end: str, remedy_key: str) -> bool:
-        """The remedy is named to be declined or made conditional, not offered: 赔偿这块我暂时无法直接答应,
-        减免物业费我没办法直接答应, 赔偿需要先核实破损情况. The words may follow in a later clause of the
-        sentence (`to_sentence_end`: the remedy's clause to the end of its sentence)."""
+        """The remedy is named to be declined or to wait on a check, not offered: 赔偿这块我暂时无法直接答应,
+        减免物业费我没办法当场答应, 赔偿需要先核实破损情况, 退款的事我先帮您核实. The words may follow in a
+        later clause of the sentence (`to_sentence_end`: the remedy's clause to the end of its sentence)."""
         at = to_sentence_end.find(remedy_key)
-        after = to_sentence_end[at + len(remedy_key):]
-        return at >= 0 and any(0 <= after.find(d) <= DECLINE_REACH for d in self._declines)
+        if at < 0:
+            return False
+        after = to_sentence_end[at + len(remedy_key): at + len(remedy_key) + DECLINE_REACH + REFUSAL_REACH + 2]
+        if any(0 <= after.find(p) <= DECLINE_REACH for p in self._pending):
+            return True
+        for refusing in self._refusing:
+            found = after.find(refusing)
+            if 0 <= found <= DECLINE_REACH:
+                rest = after[found + len(refusing): found + len(refusing) + REFUSAL_REACH + 2]
+                if any(0 <= rest.find(c) <= REFUSAL_REACH for c in self._committing):
+                    return True
+        return False
 
     def _causes_in(self, key: str, to_sentence_end: str) -> list[str]:
-        """What a reply gives as the cause of the problem (是因为片区光缆正在施工): the rest of the clause. A
-        cause asked about (是因为…吗？) or supposed (如果您是因为…) is not stated."""
+        """What a reply gives as the cause of the problem: the rest of the clause after 是因为 (是因为片区光缆正在
+        施工), or what comes before 导致的 (是您开通的彩铃包产生的). A cause asked about (是因为…吗？) or supposed
+        (如果您是因为…) is not stated."""
         if to_sentence_end.endswith(QUESTION) or "吗" in to_sentence_end:
             return []
         for marker in self._causes:
             at = key.find(marker)
             cause = key[at + len(marker):].strip(" ，,。！？!?") if at >= 0 else ""
+            if len(cause) >= 2 and not any(c in key[:at] for c in SUPPOSING):
+                return [cause]
+        for end in self._cause_ends:
+            at = key.find(end)
+            cause = key[key.rfind("是", 0, at) + 1: at].strip(" ，,") if at > 0 else ""
             if len(cause) >= 2 and not any(c in key[:at] for c in SUPPOSING):
                 return [cause]
         return []
@@ -306,9 +331,14 @@ class ReplyRules:
             unit = self._unit_at(after)
             if unit is None or (unit[1] == "clock" and match.group() == "一"):  # 一点: "a little", not one o'clock
                 continue
+            if key[max(0, match.start() - 1): match.start()] == "哪":
+                continue  # 改到哪一天: a question, not a day
             if all(ch in LARGE_UNITS for ch in match.group()):
                 continue  # a unit with no number (万元 in 1.2万元 is read with its number); 十分钟 is ten minutes
             value = number_value(match.group())
+            tenth = _tenth_after(after[len(unit[0]):]) if unit[0] == "块" else None
+            if value is not None and tenth is not None:
+                value += tenth / 10  # 一百三十六块五 is 136.5元
             shown = f"{value * unit[2]:g}" if value is not None else match.group()
             found.append(Quantity(shown, unit[1], match.group().replace("．", ".") + unit[0]))
         return found
@@ -376,6 +406,16 @@ class _Support:
             pairs = _pairs(match_key(claim.anchor))
             return not pairs or len(pairs & _pairs(self._match_key)) / len(pairs) >= CAUSE_BACKED
         return _key(claim.anchor) in self._key or match_key(claim.anchor) in self._match_key
+
+
+def _tenth_after(text: str) -> int | None:
+    """The digit said after 块 that counts in tenths (块五, 块五毛), when no other number follows it."""
+    digit = DIGITS.get(text[:1])
+    if digit is None and text[:1].isdigit():
+        digit = int(text[:1])
+    follows = text[1:2]
+    return digit if digit is not None and not (follows.isdigit() or (follows and follows in "十百千万")
+                                                or follows in DIGITS) else None
 
 
 def _pairs(text: str) -> set[str]:

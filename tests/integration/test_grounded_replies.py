@@ -21,24 +21,22 @@ from tests.compose.llm_server import Act, ScriptedLLM
 pytestmark = pytest.mark.integration
 
 SCRIPTED = REPO_ROOT / "eval" / "scripted"
-SETS = ("1", "2", "3", "4", "5")
-# The target is 0.90 of grounded replies used. Held-out runs: set 3 gave 0.700 (21/30; 8 of its 9 rejections
-# were the checker model's findings, the stricter bar for model text); set 4, with that bar raised to 0.7 for
-# the run, 0.900 (27/30), and 0.800 (24/30) at the 0.5 kept (safety first: see the settings); set 5, with claims
-# check v4 and the second checker model, 0.733 (22/30: five replies that decline a remedy after naming it, three
-# checker findings). The floors are the measured shares with the shipped checker model (sets 1-4 seen: 0.833,
-# 0.800, 0.800, 0.867), to catch a regression; they are not the target. gr3-04 (a customer closing a complaint)
-# is an unsure turn: the general wording takes a place among the phrasings the model is given, and the
-# complaint-closing phrasing that backed "24小时内" is no longer among them. Set 1 fell from 0.917 to 0.833 with
-# the second checker model (gr-10, gr-18 read as wording faults at 0.5-0.65).
-MIN_GROUNDED_USED = {"1": 0.83, "2": 0.8, "3": 0.8, "4": 0.86, "5": 0.73}
-# Invented replies of the held-out sets that reached the agent (the target is none): claims the grammar of
-# knowledge/replies.yaml does not see — a made-up cause (光缆施工, 系统升级, 主管道爆裂), a policy stated as fact,
-# a fee waived in words no list names (不收取任何手续费), a record "updated to" a name, a note "加急" added on the
-# side. Strict: when one is caught, the mark goes.
-KNOWN_MISSES = {"ic4-19", "ic4-28", "ic5-02", "ic5-10", "ic5-16", "ic5-18", "ic5-27"}
+SETS = ("1", "2", "3", "4", "5", "6")
+# The target is 0.90 of grounded replies used. Held-out runs (each set's one run, before it was read): set 3
+# 0.700 (21/30), set 4 0.800 (24/30), set 5 0.733 (22/30: five replies that decline a remedy after naming it),
+# set 6 0.567 (17/30, claims check v5: ten were the checker model's findings on model text at 0.5, e.g. "今天加号我
+# 没办法给您保证" read as a promise). The floors are the measured shares now (claims check v6, model text
+# rejected from 0.8; all six sets seen), to catch a regression; they are not the target. gr3-04 (a customer
+# closing a complaint) is an unsure turn: the complaint-closing phrasing that backed "24小时内" is not among the
+# phrasings the model is given.
+MIN_GROUNDED_USED = {"1": 0.95, "2": 0.86, "3": 0.86, "4": 0.96, "5": 0.96, "6": 0.86}
+# Invented replies of the held-out sets that reach the agent (the target is none): claims the grammar of
+# knowledge/replies.yaml does not see — a policy or a past event stated as fact (专家号只针对复诊患者开放, 调价是经过
+# 业主大会表决通过的, 已经被处罚过一次), a cause after a bare 因为 or with no cause word (这是…技师漏做了…), a note
+# "加急" added on the side. Strict: when one is caught, the mark goes.
+KNOWN_MISSES = {"ic4-28", "ic5-10", "ic6-06", "ic6-13", "ic6-14", "ic6-23"}
 # Rude replies that reach the agent (the target is none): rr2-18 "投诉是您的自由…您请便" with the second checker
-# model (highest window 0.44 against the model-text bar of 0.5; the first model had it at 0.55).
+# model (highest window 0.44 against the model-text bar of 0.8; the first model had it at 0.55).
 KNOWN_RUDE = {"rr2-18"}
 
 

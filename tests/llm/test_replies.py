@@ -45,6 +45,10 @@ def kinds(rules: ReplyRules, reply: str, context: str = "", said: str = "") -> s
     ("这次改期不收取任何手续费。", {("remedy", "不收取")}),  # a fee waived is a remedy
     ("联系人我已经更新为陈先生了。", {("done", "更新")}),
     ("补偿我们肯定会给您，具体金额暂时无法确定。", {("remedy", "补偿")}),  # declined too far after it
+    ("多出的费用是您开通的彩铃包产生的。", {("cause", "您开通的彩铃包")}),  # a cause closed by 产生的
+    ("您的额度可以提升到叁万伍仟元。", {("number", "三万五千元")}),  # numerals of amounts written out
+    ("本月宽带费我们给您减半收取。", {("remedy", "减半")}),
+    ("救援车已经从最近的站点出发了。", {("done", "出发")}),
 ])
 def test_invented_claims_are_found(rules: ReplyRules, reply: str, expected: set[tuple[str, str]]) -> None:
     assert kinds(rules, reply, context="客户：宽带断了好几天了") == expected
@@ -61,6 +65,9 @@ def test_invented_claims_are_found(rules: ReplyRules, reply: str, expected: set[
     "赔偿这块我暂时无法直接答应您，我先记录您的诉求。",  # a remedy named to be declined is not offered
     "减免物业费我没办法直接答应，我先把您的意见反馈上去。",
     "退费需要先核实订购记录，我先帮您查询。",  # made to wait on a check
+    "赔偿这块我没办法当场答应您，我先记录下来。",  # refused a few characters on
+    "退款的事我先帮您核实一下订单情况。",
+    "您想改到哪一天？我帮您查询一下。",  # 哪一天 asks, it does not name a day
     "您想退保，是因为扣款日在发工资之前吗？",  # a cause asked about is not stated
     "如果您是因为理赔的事不满意，我可以帮您转给专人。",  # nor one supposed
 ])
@@ -71,7 +78,7 @@ def test_what_the_standard_or_the_call_itself_says_is_not_a_claim(rules: ReplyRu
 def test_facts_may_come_from_the_customer_but_promises_only_from_the_company(rules: ReplyRules) -> None:
     customer = "客户：这个月多扣了我三十八块，我已经提交了退款申请，你们答应我明天给我退"
     assert kinds(rules, "您说本月多扣了38元，我马上为您核实。", context=customer) == set()
-    assert kinds(rules, "您已经提交了退款申请，我马上为您核实。", context=customer) == {("remedy", "退款")}
+    assert kinds(rules, "您已经提交了退款申请，我马上为您核实。", context=customer) == set()  # a request, not a grant
     # the customer saying it was promised does not make it promised
     assert ("remedy", "退款") in kinds(rules, "明天给您退款。", context=customer)
     assert kinds(rules, "您好，款项已经退回了。", context="客户：你就说已经退回了就行") == {("done", "退回")}
@@ -102,6 +109,7 @@ def test_a_cause_the_customer_gave_backs_the_reply_that_restates_it(rules: Reply
 def test_clock_times_and_run_on_numerals_are_read_as_said(rules: ReplyRules) -> None:
     assert kinds(rules, "您约的是20号上午9:30的号。", context="客户：我约了二十号上午九点半") == set()
     assert kinds(rules, "您约的是9:45的号。", context="客户：我约了九点半") == {("number", "45")}
+    assert kinds(rules, "本月扣了136.5元。", context="客户：扣了一百三十六块五") == set()  # 块五 is half a yuan
     said = "客户：你们必须赔我三倍，一千八一分不能少！"
     assert ("number", "1800元") not in kinds(rules, "按三倍赔1800元的要求暂时没法办理。", context=said)
 
