@@ -19,7 +19,11 @@ class Cues(BaseModel):
     forbidden_headings: list[str] = Field(min_length=1, description="Introduce a list of forbidden phrasings.")
     forbidden_markers: list[str] = Field(min_length=1, description="Mark the phrasing after them as forbidden.")
     approved_markers: list[str] = Field(min_length=1, description="Mark the phrasing after them as approved.")
+    approved_headings: list[str] = Field(
+        default_factory=list,
+        description="Head a numbered list of `situation: phrasing` items (each label is a situation).")
     boundary_markers: list[str] = Field(default_factory=list, description="Markers only at a clause start.")
+    colon_markers: list[str] = Field(default_factory=list, description="Markers only right before a colon.")
     speech_verbs: list[str] = Field(default_factory=list, description="Negated, they forbid what follows.")
     speakers: list[str] = Field(default_factory=list, description="Agent labels: their quoted words are scripts.")
     rule_words: list[str] = Field(default_factory=list, description="An item holding one states a rule.")

@@ -74,6 +74,8 @@ class StandardReader:
             text, marker_kind = marker
             if text in self.cues.boundary_markers and _is_han(self.text[pos - len(text) - 1 : pos - len(text)]):
                 break
+            if text in self.cues.colon_markers and self.text[at] not in ":：":
+                break  # 电话未接通提示：<script> is a label; 语音提示“您拨打的电话不存在” reports a machine
             pos -= len(text)
             kind = "forbidden" if "forbidden" in (kind, marker_kind) else marker_kind
         return pos, kind
@@ -143,7 +145,8 @@ class StandardReader:
         if self.text[at] not in ":：":
             return self._example_quote(at)
         left = self._left_region(at)
-        if not self._looks_like_situation(left.of(self.text)) or self._marker_follows(at + 1):
+        labelled = self._looks_like_situation(left.of(self.text)) or self._numbered_label(left)
+        if not labelled or self._marker_follows(at + 1):
             return []
         head = left.of(self.text)
         if self._forbids_speech(head):
@@ -153,6 +156,15 @@ class StandardReader:
         self._situation = left
         return [Finding("approved", s, left, "", 0.75) for s in spans
                 if self._usable(s, "approved") and self._courteous(s)]
+
+    def _numbered_label(self, left: Span) -> bool:
+        """`（三）基本规范服务用语 … 4. 请求对方提供号码：…`: an enumerated item's label under a heading of approved
+        wording, on the heading's line, names its situation though it has no 时."""
+        item = ITEM_START.search(self.text, max(0, left.start - 4), left.start + 1)
+        if item is None or item.end() > left.start or not 2 <= left.end - left.start <= HEADING_LINE:
+            return False
+        head = self.text[line_bounds(self.text, left.start).start: item.start()]
+        return any(h in head for h in self.cues.approved_headings) and not self._describes(left.of(self.text))
 
     def _marker_follows(self, at: int) -> bool:
         """`…时：呼叫座席员：“…”`: the speech belongs to the marker that follows (it finds this situation)."""

@@ -89,6 +89,21 @@ def test_a_sentence_ending_in_a_colon_introduces_the_list_below_it(cues: Cues) -
     assert forbidden == {"这个不归我管，你找保安去", "没看见我在忙吗", "爱买不买", "烦死了"}
 
 
+def test_numbered_labels_under_a_heading_of_approved_wording_are_situations(cues: Cues) -> None:
+    text = ("（二）燃气报修规范服务用语 1. 登记地址：请您提供一下详细的住址，方便师傅上门。 "
+            "2. 用户闻到异味时：请您先关闭总阀，打开门窗通风。\n"
+            "（三）值班安排 1. 交接班：请您在记录本上签字。\n")
+    approved = {p.quote: p.situation for p in _read(text, cues) if p.kind == "approved"}
+    assert approved == {"请您提供一下详细的住址，方便师傅上门": "登记地址",
+                        "请您先关闭总阀，打开门窗通风": "用户闻到异味时"}
+
+
+def test_a_prompt_label_before_a_colon_marks_a_script_but_not_a_machines_words(cues: Cues) -> None:
+    text = ("排队等待提示：您好，目前咨询人数较多，请您稍候。\n"
+            "外呼时如听到语音提示“您拨打的号码已停机”，请记录为停机。\n")
+    assert _by_kind(_read(text, cues)).get("approved") == {"您好，目前咨询人数较多，请您稍候"}
+
+
 def test_a_document_without_rules_has_no_proposals(cues: Cues) -> None:
     assert _read("值班安排\n一、排班\n1、早班八点到岗。\n2、交接班时填写记录。\n", cues) == []
 
