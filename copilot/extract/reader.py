@@ -16,6 +16,10 @@ SITUATION_REACH = 400  # a × further than this from the last situation does not
 HEADING_LINE = 30
 ARTICLE = re.compile(r"第[一二三四五六七八九十百\d]+[条章节]")
 WORDING_LINES = 8  # lines read below a wording heading standing alone
+RULE_PARAGRAPHS = 2  # rule paragraphs between a situation's heading and its √/× lines
+# A heading line: Markdown, bold, an article (第五条) or an enumerator (二、, （三）).
+HEADING_MARK = re.compile(r"#{1,6}\s|\*\*|第[一二三四五六七八九十百\d]+[条章节]"
+                          r"|[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]")
 
 
 @dataclass(frozen=True)
@@ -221,21 +225,32 @@ class StandardReader:
         return None
 
     def _line_above(self, at: int) -> Span | None:
-        """`第五条 客户询问退款进度时` on its own line, right above the √/× lines."""
+        """`第五条 客户询问退款进度时` on its own line, right above the √/× lines, or above the rule paragraphs that
+        follow it (`坐席应先查询退款状态…`): a heading that names the situation wins over a paragraph that only
+        looks like one (it has 时 somewhere)."""
         line = line_bounds(self.text, at)
         if self.text[line.start : at].strip():
             return None
-        probe = line.start - 1
+        probe, paragraphs, fallback = line.start - 1, 0, None
         while probe > 0:
             above = line_bounds(self.text, probe - 1) if self.text[probe - 1] != "\n" else Span(probe, probe)
             text = above.of(self.text).strip()
             if text and not re.search(r"[√×✓✗“”]", text):
                 span = trim(self.text, above.start, above.end)
-                return span if self._looks_like_situation(trim_heading(span.of(self.text))) else None
-            if text and not self._marker_run(above.end)[1] and "“" not in text:
-                return None
+                words = trim_heading(span.of(self.text))
+                situation = self._looks_like_situation(words)
+                if HEADING_MARK.match(text):
+                    return span if situation else fallback
+                if situation and len(words) <= HEADING_LINE and not text.endswith(("。", "；", ";")):
+                    return span  # a label line (客户投诉其他客户服务员工作出差错：); a sentence is a rule
+                fallback = fallback or (span if situation else None)
+                paragraphs += 1
+                if paragraphs > RULE_PARAGRAPHS:
+                    return fallback
+            elif text and not self._marker_run(above.end)[1] and "“" not in text:
+                return fallback
             probe = above.start - 1
-        return None
+        return fallback
 
     # -- forbidden lists under a heading -----------------------------------------------------------------------
     def forbidden_lists(self) -> list[Finding]:
@@ -434,5 +449,7 @@ def _is_han(char: str) -> bool:
 
 
 def trim_heading(text: str) -> str:
-    """`第五条 客户询问退款进度时` → `客户询问退款进度时` (the article number is not the situation's words)."""
+    """`第五条 客户询问退款进度时`, `### 二、客户询问运费时` → the situation's words (not numbering, not Markdown)."""
+    text = re.sub(r"^#{1,6}\s*|\*\*", "", text.strip())
+    text = re.sub(r"^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]、?)\s*", "", text)
     return re.sub(r"^第[一二三四五六七八九十百\d]+[条章节]\s*", "", text).strip()

@@ -104,6 +104,16 @@ def test_a_prompt_label_before_a_colon_marks_a_script_but_not_a_machines_words(c
     assert _by_kind(_read(text, cues)).get("approved") == {"您好，目前咨询人数较多，请您稍候"}
 
 
+def test_a_situations_heading_wins_over_the_rule_paragraphs_below_it(cues: Cues) -> None:
+    text = ("**第八条 客户询问电费为何突然变高时**\n\n坐席应先调出近三个月的抄表记录，说明计费时段和阶梯电价。\n\n"
+            "√ “我先帮您调出近三个月的抄表记录，和您逐月核对一下。”\n\n× “电费高是你家用得多。”\n\n"
+            "### 二、客户要求暂缓停电时\n\n坐席应说明欠费停电的规定，并告知缴费渠道。\n\n"
+            "正确示范：“我先帮您查一下欠费金额，再告诉您最快的缴费方式。”\n")
+    situations = {p.quote: p.situation for p in _read(text, cues) if p.kind == "approved"}
+    assert situations == {"我先帮您调出近三个月的抄表记录，和您逐月核对一下": "客户询问电费为何突然变高时",
+                          "我先帮您查一下欠费金额，再告诉您最快的缴费方式": "客户要求暂缓停电时"}
+
+
 def test_a_document_without_rules_has_no_proposals(cues: Cues) -> None:
     assert _read("值班安排\n一、排班\n1、早班八点到岗。\n2、交接班时填写记录。\n", cues) == []
 

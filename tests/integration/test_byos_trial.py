@@ -28,11 +28,12 @@ pytestmark = pytest.mark.integration
 # near miss blocked, eleven customer turns without its √ phrasing in the top 3 (the recogniser does not know an
 # uploaded standard's situations, is unsure, and the general wording takes the first place). With the second
 # checker model, byos-c-10 and rr-c-15 are blocked by the model citing a seed's rule (the nearest forbidden
-# phrasing in the new model's space) instead of the upload's, and byos-c-08 now cites the upload.
+# phrasing in the new model's space) instead of the upload's, and byos-c-08 now cites the upload. Since √ lines
+# take their situation from the article heading above the rule paragraphs (not from a paragraph that merely has
+# 时 in it, nor from the previous article's), online retail returns' rr-s-09, -10, -11, -12, -15 and -16 pass.
 KNOWN_MISSES: dict[str, set[str]] = {
     "water-utility-standard": {"byos-c-07", "byos-c-09", "byos-c-10", "byos-c-11", "byos-s-08"},
-    "online-retail-returns-standard": {"rr-c-15", "rr-c-20", "rr-s-04", "rr-s-05", "rr-s-06", "rr-s-09", "rr-s-10",
-                                       "rr-s-11", "rr-s-12", "rr-s-13", "rr-s-14", "rr-s-15", "rr-s-16"},
+    "online-retail-returns-standard": {"rr-c-15", "rr-c-20", "rr-s-04", "rr-s-05", "rr-s-06", "rr-s-13", "rr-s-14"},
 }
 
 
