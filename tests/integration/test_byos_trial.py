@@ -34,6 +34,11 @@ pytestmark = pytest.mark.integration
 KNOWN_MISSES: dict[str, set[str]] = {
     "water-utility-standard": {"byos-c-07", "byos-c-09", "byos-c-10", "byos-c-11", "byos-s-08"},
     "online-retail-returns-standard": {"rr-c-15", "rr-c-20", "rr-s-04", "rr-s-05", "rr-s-06", "rr-s-13", "rr-s-14"},
+    # Its one run (extractor as of the heading fix): two forbidden drafts blocked citing a seed's rule, two passed
+    # (等着吧 and 明天再打吧 with no listed word around them), and eight customer turns got a seed scenario's
+    # phrasings instead of the upload's (the recogniser knows the seeds' bill and repair scenarios, not these).
+    "gas-utility-standard": {"gas-c-07", "gas-c-10", "gas-c-26", "gas-c-30", "gas-s-03", "gas-s-04", "gas-s-07",
+                             "gas-s-08", "gas-s-10", "gas-s-11", "gas-s-14", "gas-s-15"},
 }
 
 
