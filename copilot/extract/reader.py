@@ -16,6 +16,7 @@ SITUATION_REACH = 400  # a × further than this from the last situation does not
 HEADING_LINE = 30
 ARTICLE = re.compile(r"第[一二三四五六七八九十百\d]+[条章节]")
 WORDING_LINES = 8  # lines read below a wording heading standing alone
+VOCABULARY_ITEM = 8  # characters: `谢谢、没关系、再见` lists wordings; longer pieces are one phrasing's enumeration
 RULE_PARAGRAPHS = 2  # rule paragraphs between a situation's heading and its √/× lines
 # A heading line: Markdown, bold, an article (第五条) or an enumerator (二、, （三）).
 HEADING_MARK = re.compile(r"#{1,6}\s|\*\*|第[一二三四五六七八九十百\d]+[条章节]"
@@ -117,7 +118,12 @@ class StandardReader:
         """`“谢谢、没关系、再见！感谢您的来电，再见！请您稍等！”`: a list of wordings, not one phrasing."""
         if "、" not in span.of(self.text):
             return [span]
-        pieces = [p for s in split_at(self.text, span, "！!") for p in split_at(self.text, s, "、")]
+        sentences = split_at(self.text, span, "！!")
+        lists = [pieces for s in sentences if len(pieces := split_at(self.text, s, "、")) > 1
+                 and all(p.end - p.start <= VOCABULARY_ITEM for p in pieces)]
+        if not lists:
+            return [span]  # 请您把当时的时间、地点和经过告诉我: an enumeration inside one phrasing, not a list
+        pieces = [p for s in sentences for p in split_at(self.text, s, "、")]
         return [p for p in pieces if self._courteous(p)]
 
     def _quoted_from(self, at: int) -> list[Span]:

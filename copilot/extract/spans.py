@@ -85,6 +85,9 @@ def items(text: str, start: int, end: int) -> list[Span]:
     return spans
 
 
+WAIT_WORDS = ("稍等", "久等", "请等")  # a list's last word that ends in 等 (请您稍等), not the list's closing 等
+
+
 def split_at(text: str, span: Span, separators: str) -> list[Span]:
     """Pieces of `span` between any of `separators`, trimmed, empty ones dropped; a list's closing 等 is cut
     (`喂、不知道、你问我我问谁等。`)."""
@@ -96,7 +99,9 @@ def split_at(text: str, span: Span, separators: str) -> list[Span]:
             if piece.end > piece.start:
                 pieces.append(piece)
             begin = i + 1
-    if len(pieces) > 1 and text[pieces[-1].end - 1] == "等" and pieces[-1].end - pieces[-1].start > 2:
+    last = pieces[-1] if pieces else None
+    if (last is not None and len(pieces) > 1 and text[last.end - 1] == "等" and last.end - last.start > 2
+            and not text.endswith(WAIT_WORDS, last.start, last.end)):
         pieces[-1] = trim(text, pieces[-1].start, pieces[-1].end - 1)
     return pieces
 

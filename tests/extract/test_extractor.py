@@ -114,6 +114,15 @@ def test_a_situations_heading_wins_over_the_rule_paragraphs_below_it(cues: Cues)
                           "我先帮您查一下欠费金额，再告诉您最快的缴费方式": "客户要求暂缓停电时"}
 
 
+def test_a_list_of_wordings_is_split_but_an_enumeration_inside_a_phrasing_is_not(cues: Cues) -> None:
+    text = ("规范用语：“谢谢您、不客气、请稍等！感谢您的来电，再见！”\n"
+            "第九条 患者投诉医务人员态度不好时\n"
+            "正确示范：「非常抱歉。请您把当时的时间、地点和经过告诉我，我会如实记录。」\n")
+    approved = _by_kind(_read(text, cues))["approved"]
+    assert "非常抱歉。请您把当时的时间、地点和经过告诉我，我会如实记录" in approved
+    assert {"谢谢您", "请稍等", "感谢您的来电，再见"} <= approved and not any(a.endswith("的时间") for a in approved)
+
+
 def test_a_document_without_rules_has_no_proposals(cues: Cues) -> None:
     assert _read("值班安排\n一、排班\n1、早班八点到岗。\n2、交接班时填写记录。\n", cues) == []
 
