@@ -22,7 +22,7 @@ from copilot.text.clauses import clauses
 from copilot.text.normalize import match_key, to_simplified
 from copilot.text.numbers import DIGITS, LARGE_UNITS, NUMBER, leading_value, number_value
 
-ClaimKind = Literal["done", "promise", "remedy", "number", "moment", "cause"]
+ClaimKind = Literal["done", "promise", "remedy", "number", "moment", "cause", "finding"]
 DECIMAL = re.compile(r"(?<=[0-9])[.](?=[0-9])")
 PLACEHOLDER = re.compile(r"\[[^\[\]]{1,12}\]")  # [电话1]: the redaction's placeholders are not numbers
 NEGATION_REACH = 3  # characters before a marker or action in which a negation cancels the claim
@@ -41,9 +41,11 @@ RESULTS = ("好了", "完了", "妥了")
 DONE_RESULTS = (*RESULTS, "好")
 SPOKEN_DIGITS = str.maketrans("零〇幺一二三四五六七八九", "001123456789")  # digits read out one by one
 RESULT_REACH = 5  # characters between the marker and the complement
+CHAIN_REACH = 4  # characters from one remedy to the next in a list of them (退款和十倍赔偿)
 DECLINE_REACH = 8  # characters between a remedy and the words declining it (赔偿这块我暂时无法直接答应)
 REFUSAL_REACH = 4  # characters between a refusing word and what it refuses (没办法当场答应)
 SENTENCE_END = "。！？!?；;"
+PERCENT = re.compile(r"百分之([0-9零〇一二两三四五六七八九十百.．]+)")  # 百分之五 is 5%
 CLOCK = re.compile(r"(?<![0-9])([0-9]{1,2})[:：]([0-9]{2})(?![0-9])")  # 9:30 is 9点30分, not the figure 30
 # full-width digits, and the numerals of amounts written out (叁万伍仟元 is 三万五千元)
 FOLDED = str.maketrans("０１２３４５６７８９％壹贰叁肆伍陆柒捌玖拾佰仟", "0123456789%一二三四五六七八九十百千")
@@ -72,6 +74,7 @@ class ClaimWords(BaseModel):
     pending: list[str] = Field(default_factory=list)
     causes: list[str] = Field(default_factory=list)
     cause_ends: list[str] = Field(default_factory=list)
+    findings: list[str] = Field(default_factory=list)
     units: list[UnitSpelling] = Field(min_length=1)
     moments: list[str] = Field(default_factory=list)
 
@@ -149,6 +152,7 @@ class ReplyRules:
         self._pending = [_key(d) for d in claims.pending]
         self._causes = sorted(map(_key, claims.causes), key=len, reverse=True)
         self._cause_ends = [_key(c) for c in claims.cause_ends]
+        self._findings = sorted(map(_key, claims.findings), key=len, reverse=True)
         others = words.others_data
         self._who, self._what = [_key(w) for w in others.who], [_key(w) for w in others.what]
         self._refusals = [_key(r) for r in others.refusals]
@@ -193,6 +197,7 @@ class ReplyRules:
                       for q in self._numbers(key) + self._figures(key)]
             found += [Claim(window.text, "moment", m) for m in self._moments_in(key)]
             found += [Claim(window.text, "cause", c) for c in self._causes_in(key, to_sentence_end)]
+            found += [Claim(window.text, "finding", f) for f in self._findings_in(key, to_sentence_end)]
         return list(dict.fromkeys(found))
 
     def unsupported(self, text: str, support: str, commitments: str | None = None) -> list[Claim]:
@@ -242,7 +247,8 @@ class ReplyRules:
         at = to_sentence_end.find(remedy_key)
         if at < 0:
             return False
-        after = to_sentence_end[at + len(remedy_key): at + len(remedy_key) + DECLINE_REACH + REFUSAL_REACH + 2]
+        end = self._chain_end(to_sentence_end, at + len(remedy_key))
+        after = to_sentence_end[end: end + DECLINE_REACH + REFUSAL_REACH + 2]
         if any(0 <= after.find(p) <= DECLINE_REACH for p in self._pending):
             return True
         for refusing in self._refusing:
@@ -252,6 +258,28 @@ class ReplyRules:
                 if any(0 <= rest.find(c) <= REFUSAL_REACH for c in self._committing):
                     return True
         return False
+
+    def _chain_end(self, text: str, end: int) -> int:
+        """The end of the last remedy joined to the one ending at `end` (退款和十倍赔偿…没法承诺 refuses both)."""
+        while True:
+            joined = re.match(r"[和及或、跟与]|以及", text[end:])
+            following = [text.find(k, end) for _, k in self._remedies]
+            nearest = min((f for f in following if f > end), default=-1)
+            if not joined or nearest < 0 or nearest - end > CHAIN_REACH:
+                return end
+            end = nearest + next(len(k) for _, k in self._remedies if text.startswith(k, nearest))
+
+    def _findings_in(self, key: str, to_sentence_end: str) -> list[str]:
+        """What a reply says was found or reported (我查到是…, 系统显示…, 快递员反馈…): nothing was looked up
+        for it, so the rest of the clause must come from the conversation or the standard."""
+        if to_sentence_end.endswith(QUESTION) or "吗" in to_sentence_end:
+            return []
+        for marker in self._findings:
+            at = key.find(marker)
+            found = key[at + len(marker):].strip(" ，,。！？!?：:") if at >= 0 else ""
+            if len(found) >= 2:
+                return [found]
+        return []
 
     def _causes_in(self, key: str, to_sentence_end: str) -> list[str]:
         """What a reply gives as the cause of the problem: the rest of the clause after 是因为 (是因为片区光缆正在
@@ -336,9 +364,9 @@ class ReplyRules:
             if all(ch in LARGE_UNITS for ch in match.group()):
                 continue  # a unit with no number (万元 in 1.2万元 is read with its number); 十分钟 is ten minutes
             value = number_value(match.group())
-            tenth = _tenth_after(after[len(unit[0]):]) if unit[0] == "块" else None
-            if value is not None and tenth is not None:
-                value += tenth / 10  # 一百三十六块五 is 136.5元
+            cents = _cents_after(after[len(unit[0]):]) if unit[0] == "块" else None
+            if value is not None and cents is not None:
+                value = round(value + cents / 100, 2)  # 一百三十六块五 is 136.5元, 十二块三毛五 12.35元
             shown = f"{value * unit[2]:g}" if value is not None else match.group()
             found.append(Quantity(shown, unit[1], match.group().replace("．", ".") + unit[0]))
         return found
@@ -399,23 +427,34 @@ class _Support:
             q = claim.quantity
             if q is not None and q.kind == "figure":
                 return q.value in self._figures or q.value in self._bare  # inside a digit run as said
+            if q is not None and not re.fullmatch(r"[0-9.]+", q.value):
+                return q.value in self._key  # a number it cannot read (六七十, a range) as the customer said it
             return q is not None and ((q.value, q.kind) in self._numbers or q.value in self._bare)
         if claim.kind == "done":
             return any(claim.anchor in key for key in self._done)
-        if claim.kind == "cause":
+        if claim.kind in ("cause", "finding"):
             pairs = _pairs(match_key(claim.anchor))
             return not pairs or len(pairs & _pairs(self._match_key)) / len(pairs) >= CAUSE_BACKED
         return _key(claim.anchor) in self._key or match_key(claim.anchor) in self._match_key
 
 
-def _tenth_after(text: str) -> int | None:
-    """The digit said after 块 that counts in tenths (块五, 块五毛), when no other number follows it."""
-    digit = DIGITS.get(text[:1])
-    if digit is None and text[:1].isdigit():
-        digit = int(text[:1])
+def _cents_after(text: str) -> int | None:
+    """The cents said after 块: 块五 (50), 块三毛五 (35), 块三毛 (30); None when another number follows."""
+    first = _digit(text[:1])
+    if first is None:
+        return None
     follows = text[1:2]
-    return digit if digit is not None and not (follows.isdigit() or (follows and follows in "十百千万")
-                                                or follows in DIGITS) else None
+    if follows in ("毛", "角"):
+        return first * 10 + (_digit(text[2:3]) or 0)
+    if follows and (follows.isdigit() or follows in DIGITS or follows in "十百千万"):
+        return None
+    return first * 10
+
+
+def _digit(char: str) -> int | None:
+    if len(char) == 1 and char.isdigit():
+        return int(char)
+    return DIGITS.get(char)
 
 
 def _pairs(text: str) -> set[str]:
@@ -431,6 +470,7 @@ def _says_done(rules: ReplyRules, key: str) -> bool:
 def _prepared(text: str) -> str:
     """Placeholders out ([电话1] is not a number); a decimal point kept inside its number (the clause splitter
     would cut 1.2万元 at the point)."""
+    text = PERCENT.sub(lambda m: f"{m[1]}%", text)
     text = CLOCK.sub(lambda m: f"{m[1]}点" + ("半" if m[2] == "30" else "" if m[2] == "00" else f"{m[2]}分"), text)
     return DECIMAL.sub("．", PLACEHOLDER.sub("", text))
 

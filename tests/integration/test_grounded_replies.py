@@ -29,17 +29,17 @@ SETS = ("1", "2", "3", "4", "5", "6", "7")
 # set 6 0.567 (17/30, claims check v5: ten were the checker model's findings on model text at 0.5, e.g. "今天加号我
 # 没办法给您保证" read as a promise); set 7 0.833 (25/30, claims check v6, model text rejected from 0.8: a range
 # 六七十元, a price said as 十二块三毛五 (12.35元), a refund refused two remedies later (退款和十倍赔偿…没法承诺), two
-# checker findings). The floors are the measured shares now (claims check v6, model text
-# rejected from 0.8; all six sets seen), to catch a regression; they are not the target. gr3-04 (a customer
+# checker findings). The floors are the measured shares now (claims check v7, model text
+# rejected from 0.8; all seven sets seen), to catch a regression; they are not the target. gr3-04 (a customer
 # closing a complaint) is an unsure turn: the complaint-closing phrasing that backed "24小时内" is not among the
 # phrasings the model is given.
-MIN_GROUNDED_USED = {"1": 0.95, "2": 0.86, "3": 0.86, "4": 0.96, "5": 0.96, "6": 0.86, "7": 0.83}
+MIN_GROUNDED_USED = {"1": 0.95, "2": 0.86, "3": 0.86, "4": 0.96, "5": 0.96, "6": 0.86, "7": 0.93}
 # Invented replies of the held-out sets that reach the agent (the target is none): claims the grammar of
 # knowledge/replies.yaml does not see — a policy or a past event stated as fact (专家号只针对复诊患者开放, 调价是经过
 # 业主大会表决通过的, 已经被处罚过一次), a cause after a bare 因为 or with no cause word (这是…技师漏做了…), a note
-# "加急" added on the side; set 7's one run: a cause with 产生了 (not 产生的), what the courier reported, a claim
-# "进入复核阶段", a record "改成按百分之五收费". Strict: when one is caught, the mark goes.
-KNOWN_MISSES = {"ic4-28", "ic5-10", "ic6-06", "ic6-13", "ic6-14", "ic6-23", "ic7-01", "ic7-04", "ic7-08", "ic7-10"}
+# "加急" added on the side. Set 7's four (a finding 我查到是…, what the courier reported, "已经进入复核阶段", a record
+# "改成按百分之五收费") are caught by claims check v7. Strict: when one is caught, the mark goes.
+KNOWN_MISSES = {"ic4-28", "ic5-10", "ic6-06", "ic6-13", "ic6-14", "ic6-23"}
 # Rude replies that reach the agent (the target is none): rr2-18 "投诉是您的自由…您请便" with the second checker
 # model (highest window 0.44 against the model-text bar of 0.8; the first model had it at 0.55).
 # rr3-15 (held-out set 3, run once: 29 of 30 kept away) "我已经念得很慢了，您要是还听不懂的话…" at 0.7996.

@@ -49,6 +49,9 @@ def kinds(rules: ReplyRules, reply: str, context: str = "", said: str = "") -> s
     ("您的额度可以提升到叁万伍仟元。", {("number", "三万五千元")}),  # numerals of amounts written out
     ("本月宽带费我们给您减半收取。", {("remedy", "减半")}),
     ("救援车已经从最近的站点出发了。", {("done", "出发")}),
+    ("我查到是您开通的会员包产生了费用。", {("finding", "是您开通的会员包产生了费用")}),  # nothing was looked up
+    ("快递员反馈包裹放在了东门的快递柜。", {("finding", "包裹放在了东门的快递柜")}),
+    ("退票手续费我已经改成按百分之五收取了。", {("done", "改成"), ("number", "五%")}),  # 百分之五 is 5%
 ])
 def test_invented_claims_are_found(rules: ReplyRules, reply: str, expected: set[tuple[str, str]]) -> None:
     assert kinds(rules, reply, context="客户：宽带断了好几天了") == expected
@@ -68,6 +71,7 @@ def test_invented_claims_are_found(rules: ReplyRules, reply: str, expected: set[
     "赔偿这块我没办法当场答应您，我先记录下来。",  # refused a few characters on
     "退款的事我先帮您核实一下订单情况。",
     "您想改到哪一天？我帮您查询一下。",  # 哪一天 asks, it does not name a day
+    "全额退款和十倍赔偿我这边暂时没法直接承诺。",  # both remedies of the list are refused
     "您想退保，是因为扣款日在发工资之前吗？",  # a cause asked about is not stated
     "如果您是因为理赔的事不满意，我可以帮您转给专人。",  # nor one supposed
 ])
@@ -110,6 +114,9 @@ def test_clock_times_and_run_on_numerals_are_read_as_said(rules: ReplyRules) -> 
     assert kinds(rules, "您约的是20号上午9:30的号。", context="客户：我约了二十号上午九点半") == set()
     assert kinds(rules, "您约的是9:45的号。", context="客户：我约了九点半") == {("number", "45")}
     assert kinds(rules, "本月扣了136.5元。", context="客户：扣了一百三十六块五") == set()  # 块五 is half a yuan
+    assert kinds(rules, "成交价12.35元。", context="客户：成交价十二块三毛五") == set()
+    assert kinds(rules, "平时水费六七十元。", context="客户：平时也就六七十") == set()  # a range, as said
+    assert kinds(rules, "平时水费五六十元。", context="客户：平时也就六七十") == {("number", "五六十元")}
     said = "客户：你们必须赔我三倍，一千八一分不能少！"
     assert ("number", "1800元") not in kinds(rules, "按三倍赔1800元的要求暂时没法办理。", context=said)
 
