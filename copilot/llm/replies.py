@@ -272,32 +272,23 @@ class ReplyRules:
     def _findings_in(self, key: str, to_sentence_end: str) -> list[str]:
         """What a reply says was found or reported (我查到是…, 系统显示…, 快递员反馈…): nothing was looked up
         for it, so the rest of the clause must come from the conversation or the standard."""
-        if to_sentence_end.endswith(QUESTION) or "吗" in to_sentence_end:
-            return []
-        for marker in self._findings:
-            at = key.find(marker)
-            found = key[at + len(marker):].strip(" ，,。！？!?：:") if at >= 0 else ""
-            if len(found) >= 2:
-                return [found]
-        return []
+        found = None if _asked(to_sentence_end) else _stated_after(key, self._findings)
+        return [found] if found else []
 
     def _causes_in(self, key: str, to_sentence_end: str) -> list[str]:
         """What a reply gives as the cause of the problem: the rest of the clause after 是因为 (是因为片区光缆正在
         施工), or what comes before 导致的 (是您开通的彩铃包产生的). A cause asked about (是因为…吗？) or supposed
         (如果您是因为…) is not stated."""
-        if to_sentence_end.endswith(QUESTION) or "吗" in to_sentence_end:
+        if _asked(to_sentence_end):
             return []
-        for marker in self._causes:
-            at = key.find(marker)
-            cause = key[at + len(marker):].strip(" ，,。！？!?") if at >= 0 else ""
-            if len(cause) >= 2 and not any(c in key[:at] for c in SUPPOSING):
-                return [cause]
-        for end in self._cause_ends:
+        cause = _stated_after(key, self._causes)
+        for end in self._cause_ends if cause is None else ():
             at = key.find(end)
-            cause = key[key.rfind("是", 0, at) + 1: at].strip(" ，,") if at > 0 else ""
-            if len(cause) >= 2 and not any(c in key[:at] for c in SUPPOSING):
-                return [cause]
-        return []
+            before = key[key.rfind("是", 0, at) + 1: at].strip(" ，,") if at > 0 else ""
+            if len(before) >= 2 and not _supposed(key[:at]):
+                cause = before
+                break
+        return [cause] if cause else []
 
     def _on_behalf(self, key: str, at: int) -> str | None:
         """Whatever was done for the customer when no listed action names it: 已经帮您催过了 → 催过. Noting the
@@ -436,6 +427,25 @@ class _Support:
             pairs = _pairs(match_key(claim.anchor))
             return not pairs or len(pairs & _pairs(self._match_key)) / len(pairs) >= CAUSE_BACKED
         return _key(claim.anchor) in self._key or match_key(claim.anchor) in self._match_key
+
+
+def _asked(sentence: str) -> bool:
+    return sentence.endswith(QUESTION) or "吗" in sentence
+
+
+def _supposed(before: str) -> bool:
+    return any(word in before for word in SUPPOSING)
+
+
+def _stated_after(key: str, markers: list[str]) -> str | None:
+    """The rest of the clause after the first of `markers` it holds (longest first), unless it is supposed
+    (如果您是因为…) or too short to say anything."""
+    for marker in markers:
+        at = key.find(marker)
+        rest = key[at + len(marker):].strip(" ，,。！？!?：:") if at >= 0 else ""
+        if len(rest) >= 2 and not _supposed(key[:at]):
+            return rest
+    return None
 
 
 def _cents_after(text: str) -> int | None:

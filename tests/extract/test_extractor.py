@@ -26,6 +26,11 @@ def _read(text: str, cues: Cues, model: object = None) -> list[Proposal]:
     return extract("doc", text, [], cues, model)  # type: ignore[arg-type]
 
 
+def _situations(text: str, cues: Cues) -> dict[str, str | None]:
+    """Each approved phrasing read in `text`, with the situation it was put under."""
+    return {p.quote: p.situation for p in _read(text, cues) if p.kind == "approved"}
+
+
 def _by_kind(proposals: list[Proposal]) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for proposal in proposals:
@@ -93,9 +98,8 @@ def test_numbered_labels_under_a_heading_of_approved_wording_are_situations(cues
     text = ("（二）燃气报修规范服务用语 1. 登记地址：请您提供一下详细的住址，方便师傅上门。 "
             "2. 用户闻到异味时：请您先关闭总阀，打开门窗通风。\n"
             "（三）值班安排 1. 交接班：请您在记录本上签字。\n")
-    approved = {p.quote: p.situation for p in _read(text, cues) if p.kind == "approved"}
-    assert approved == {"请您提供一下详细的住址，方便师傅上门": "登记地址",
-                        "请您先关闭总阀，打开门窗通风": "用户闻到异味时"}
+    assert _situations(text, cues) == {"请您提供一下详细的住址，方便师傅上门": "登记地址",
+                                       "请您先关闭总阀，打开门窗通风": "用户闻到异味时"}
 
 
 def test_a_prompt_label_before_a_colon_marks_a_script_but_not_a_machines_words(cues: Cues) -> None:
@@ -109,9 +113,8 @@ def test_a_situations_heading_wins_over_the_rule_paragraphs_below_it(cues: Cues)
             "√ “我先帮您调出近三个月的抄表记录，和您逐月核对一下。”\n\n× “电费高是你家用得多。”\n\n"
             "### 二、客户要求暂缓停电时\n\n坐席应说明欠费停电的规定，并告知缴费渠道。\n\n"
             "正确示范：“我先帮您查一下欠费金额，再告诉您最快的缴费方式。”\n")
-    situations = {p.quote: p.situation for p in _read(text, cues) if p.kind == "approved"}
-    assert situations == {"我先帮您调出近三个月的抄表记录，和您逐月核对一下": "客户询问电费为何突然变高时",
-                          "我先帮您查一下欠费金额，再告诉您最快的缴费方式": "客户要求暂缓停电时"}
+    assert _situations(text, cues) == {"我先帮您调出近三个月的抄表记录，和您逐月核对一下": "客户询问电费为何突然变高时",
+                                       "我先帮您查一下欠费金额，再告诉您最快的缴费方式": "客户要求暂缓停电时"}
 
 
 def test_a_list_of_wordings_is_split_but_an_enumeration_inside_a_phrasing_is_not(cues: Cues) -> None:
