@@ -231,6 +231,12 @@ class CheckSettings(BaseModel):
         "manner. Chosen on eval/scripted's sets 1-6 with the second checker model: from 0.5 to 0.8, grounded "
         "replies used 0.851 -> 0.954 and rude or invented replies let through unchanged (1 of 46, 7 of 173).",
     )
+    own_rule_margin: float = Field(
+        default=0.1, ge=0, le=2,
+        description="A finding of the model cites the nearest forbidden phrasing of its category; a phrasing of a "
+        "customer's own uploaded standard is cited instead when its similarity is within this much of the "
+        "nearest (an agent of that centre is held to its own standard). 0 cites the nearest alone.",
+    )
     warn_only_categories: list[str] = Field(
         default=["colloquial", "improper_address"],
         description="Categories the model reports on an agent's draft as warnings only (wording, not meaning).",

@@ -92,6 +92,7 @@ class RuleSet:
     style: dict[str, tuple[StyleList, Rule]]
     replacements: dict[str, str]  # wording findings: the word to say instead
     reasons: dict[str, str]  # category → the reason a violation states
+    own: frozenset[str] = frozenset()  # documents of the customer's own standards (uploaded, approved)
 
     def reason(self, category: str) -> str:
         return self.reasons.get(category, FALLBACK_REASON)
@@ -157,7 +158,7 @@ def load_rules(knowledge: Knowledge, path: Path) -> RuleSet:
         cited(table, "replacements")
         replacements.update(table.words)
     return RuleSet(forbidden, patterns, approved + [a.text for a in data.allow], compliant, style, replacements,
-                   data.reasons)
+                   data.reasons, frozenset(rulebook.uploaded))
 
 
 def _read(path: Path) -> CheckerData:

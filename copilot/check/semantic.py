@@ -87,6 +87,11 @@ class SemanticDetector:
     def _nearest_rule(self, similarity: np.ndarray, label: str) -> Rule:
         candidates = self._by_category.get(label) or range(len(self._rules))
         best = max(candidates, key=lambda j: similarity[j])
+        own = [j for j in candidates if self._rules[j].citation.document in self._ruleset.own]
+        if own:  # the customer's own standard is cited where one of its rules is about as near
+            nearest_own = max(own, key=lambda j: similarity[j])
+            if similarity[nearest_own] >= similarity[best] - self._settings.own_rule_margin:
+                best = nearest_own
         rule = self._rules[best]
         if rule.category == label:
             return rule

@@ -11,14 +11,14 @@ import yaml
 
 from copilot.extract.cues import Cues
 from copilot.extract.models import Proposal
-from copilot.rulebook.models import Channel
+from copilot.rulebook.models import EXTRACTED_PREFIX, Channel
 
 CHANNELS: list[Channel] = ["voice", "chat", "outbound"]
 
 
 def rulebook_file_name(document: str) -> str:
     """`rulebook/extracted-<document>.yaml`: apart from the hand-written files, removed with the document."""
-    return f"rulebook/extracted-{document}.yaml"
+    return f"rulebook/{EXTRACTED_PREFIX}{document}.yaml"
 
 
 def rulebook_yaml(document: str, proposals: list[Proposal], cues: Cues) -> str | None:

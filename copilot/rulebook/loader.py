@@ -10,7 +10,16 @@ from pydantic import ValidationError
 from copilot.errors import KnowledgeInvalid
 from copilot.ingest.passages import Passage
 from copilot.ingest.sources import SourceDocument
-from copilot.rulebook.models import Citation, ForbiddenPhrasing, Rulebook, RulebookFile, Scenario, Wording, _Quoted
+from copilot.rulebook.models import (
+    EXTRACTED_PREFIX,
+    Citation,
+    ForbiddenPhrasing,
+    Rulebook,
+    RulebookFile,
+    Scenario,
+    Wording,
+    _Quoted,
+)
 from copilot.text.normalize import locate
 
 
@@ -40,7 +49,8 @@ def load_rulebook(folder: Path, documents: dict[str, SourceDocument]) -> Ruleboo
         problems.extend(f"{origin[id(scenario)]}: {p}" for p in _attach_citations(scenario, documents))
     if problems:
         raise KnowledgeInvalid("rulebook does not match its sources", {"problems": problems})
-    return Rulebook(scenarios=scenarios, forbidden=forbidden, wording=wording)
+    uploaded = [path.stem.removeprefix(EXTRACTED_PREFIX) for path in files if path.stem.startswith(EXTRACTED_PREFIX)]
+    return Rulebook(scenarios=scenarios, forbidden=forbidden, wording=wording, uploaded=uploaded)
 
 
 def _cite_loose(items: list[ForbiddenPhrasing] | list[Wording] | list[_Quoted],

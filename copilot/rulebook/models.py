@@ -99,6 +99,9 @@ class Scenario(BaseModel):
         return [*self.approved, *self.forbidden, *self.guidance]
 
 
+EXTRACTED_PREFIX = "extracted-"  # rulebook/extracted-<document>.yaml: written by the extractor on approval
+
+
 class RulebookFile(BaseModel):
     """A rulebook file is a list of scenarios, or this mapping: scenarios plus a standard's forbidden list and
     required wording, which belong to no one scenario (what `copilot/extract` writes for an uploaded standard)."""
@@ -114,6 +117,9 @@ class Rulebook(BaseModel):
     scenarios: list[Scenario]
     forbidden: list[ForbiddenPhrasing] = Field(default_factory=list, description="Forbidden lists of standards.")
     wording: list[Wording] = Field(default_factory=list)
+    uploaded: list[str] = Field(
+        default_factory=list,
+        description="Documents whose rulebook file the extractor wrote: a customer's own standards, approved.")
 
     def scenario(self, scenario_id: str) -> Scenario:
         for scenario in self.scenarios:

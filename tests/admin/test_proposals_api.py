@@ -50,6 +50,11 @@ def _blocked_by(client: TestClient, draft: str) -> set[str]:
     return {v["citation"]["document"] for v in violations if v["severity"] == "block"}
 
 
+def _quotes_blocking(client: TestClient, draft: str) -> set[str]:
+    violations = client.post("/v1/check", json={"draft": draft}).json()["violations"]
+    return {v["citation"]["quote"] for v in violations if v["severity"] == "block"}
+
+
 def test_pending_until_approved_then_acting_with_citations_then_gone(client: TestClient) -> None:
     assert "card-centre" not in _blocked_by(client, "这事我管不着")
     report = _upload(client, "card-centre.txt", STANDARD)
@@ -67,7 +72,9 @@ def test_pending_until_approved_then_acting_with_citations_then_gone(client: Tes
     assert approved.json()["reindex"]["version"]
     assert "card-centre" in _blocked_by(client, "这事我管不着")
     assert "card-centre" in _blocked_by(client, "这 事 我 管 不 着")  # the lexicon's evasion-proof matching
-    assert "card-centre" not in _blocked_by(client, "你自己去网点问吧")  # still pending
+    # still pending: not a rule of its own (the model's finding may cite the approved 这事我管不着, the customer's
+    # own standard, instead of a shipped one)
+    assert not any("你自己去网点问吧" in quote for quote in _quotes_blocking(client, "你自己去网点问吧"))
 
     rejected = client.post(f"/v1/knowledge/proposals/{first['id']}/reject")
     assert rejected.status_code == 200 and "card-centre" not in _blocked_by(client, "这事我管不着")

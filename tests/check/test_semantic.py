@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -22,9 +23,10 @@ from copilot.train.corpus import LABELS
 class ScriptedModel:
     """Says each listed clause is (label, confidence); everything else is compliant."""
 
-    def __init__(self, verdicts: dict[str, tuple[str, float]]) -> None:
+    def __init__(self, verdicts: dict[str, tuple[str, float]], vectors: dict[str, list[float]] | None = None) -> None:
         self.labels = list(LABELS)
         self.verdicts = verdicts
+        self.vectors = vectors or {}  # a text's vector; any other text gets the same one
         self.calls = 0
 
     def predict(self, texts: Sequence[str]) -> tuple[Vectors, Vectors]:
@@ -35,7 +37,7 @@ class ScriptedModel:
             rows[i, 0] = 1 - confidence
             if label != "compliant":
                 rows[i, self.labels.index(label)] = confidence
-        vectors = np.ones((len(texts), 4), dtype=np.float32) / 2
+        vectors = np.array([self.vectors.get(t, [0.5, 0.5, 0.5, 0.5]) for t in texts], dtype=np.float32)
         return rows, vectors
 
 
@@ -61,7 +63,7 @@ def test_windows_are_clauses_and_neighbour_pairs() -> None:
 
 @pytest.mark.parametrize(("confidence", "agent", "model"), [
     (0.98, "block", "block"),
-    (0.65, "warn", "block"),
+    (0.85, "warn", "block"),  # between the bar for model text (0.8) and the agent's (0.95)
     (0.3, None, None),
 ])
 def test_agents_are_blocked_on_confident_findings_models_on_any(rules: RuleSet, confidence: float,
@@ -95,6 +97,20 @@ def test_the_rule_is_the_nearest_rulebook_phrasing_of_that_category(rules: RuleS
     detector = SemanticDetector(rules, ScriptedModel({"您去营业厅问吧": ("shirking", 0.99)}), CheckSettings())
     (violation,) = detector.detect(Draft("您去营业厅问吧"))
     assert violation.category == "shirking" and violation.alternative and violation.citation.quote
+
+
+def test_a_customers_own_standard_is_cited_when_its_rule_is_about_as_near(rules: RuleSet) -> None:
+    shirking = [r for r in rules.forbidden if r.category == "shirking" and len(r.text) >= 4]
+    nearest = shirking[0]
+    own = next(r for r in shirking if r.citation.document != nearest.citation.document)
+    vectors = {"您去营业厅问吧": [1.0, 0, 0, 0], nearest.text: [1.0, 0, 0, 0], own.text: [0.95, 0.31, 0, 0]}
+    vectors |= {r.text: [0, 0, 1.0, 0] for r in rules.forbidden if r.text not in vectors}
+    model = ScriptedModel({"您去营业厅问吧": ("shirking", 0.99)}, vectors)
+    theirs = replace(rules, own=frozenset({own.citation.document}))
+    cited = {margin: SemanticDetector(theirs, model, CheckSettings(own_rule_margin=margin)).detect(
+        Draft("您去营业厅问吧"))[0].rule_id for margin in (0.0, 0.1)}
+    assert cited == {0.0: nearest.id, 0.1: own.id}
+    assert SemanticDetector(rules, model, CheckSettings()).detect(Draft("您去营业厅问吧"))[0].rule_id == nearest.id
 
 
 def test_standard_wording_is_never_judged_and_predictions_are_cached(rules: RuleSet) -> None:

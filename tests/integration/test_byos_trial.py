@@ -28,23 +28,26 @@ pytestmark = pytest.mark.integration
 # near miss blocked, eleven customer turns without its √ phrasing in the top 3 (the recogniser does not know an
 # uploaded standard's situations, is unsure, and the general wording takes the first place). With the second
 # checker model, byos-c-10 and rr-c-15 are blocked by the model citing a seed's rule (the nearest forbidden
-# phrasing in the new model's space) instead of the upload's, and byos-c-08 now cites the upload. Since √ lines
-# take their situation from the article heading above the rule paragraphs (not from a paragraph that merely has
-# 时 in it, nor from the previous article's), online retail returns' rr-s-09, -10, -11, -12, -15 and -16 pass.
+# phrasing in the new model's space) instead of the upload's, and byos-c-08 now cites the upload. Since a model
+# finding cites the customer's own standard where one of its rules of that category is nearly as near
+# (`check.own_rule_margin`), byos-c-07, byos-c-10, rr-c-15, gas-c-07, gas-c-26 and hos-c-11 cite the upload.
+# Since √ lines take their situation from the article heading above the rule paragraphs (not from a paragraph
+# that merely has 时 in it, nor from the previous article's), online retail returns' rr-s-09, -10, -11, -12, -15
+# and -16 pass.
 KNOWN_MISSES: dict[str, set[str]] = {
-    "water-utility-standard": {"byos-c-07", "byos-c-09", "byos-c-10", "byos-c-11", "byos-s-08"},
-    "online-retail-returns-standard": {"rr-c-15", "rr-c-20", "rr-s-04", "rr-s-05", "rr-s-06", "rr-s-13", "rr-s-14"},
+    "water-utility-standard": {"byos-c-09", "byos-c-11", "byos-s-08"},
+    "online-retail-returns-standard": {"rr-c-20", "rr-s-04", "rr-s-05", "rr-s-06", "rr-s-13", "rr-s-14"},
     # Its one run (extractor as of the heading fix): two forbidden drafts blocked citing a seed's rule, two passed
     # (等着吧 and 明天再打吧 with no listed word around them), and eight customer turns got a seed scenario's
     # phrasings instead of the upload's (the recogniser knows the seeds' bill and repair scenarios, not these).
-    "gas-utility-standard": {"gas-c-07", "gas-c-10", "gas-c-26", "gas-c-30", "gas-s-03", "gas-s-04", "gas-s-07",
-                             "gas-s-08", "gas-s-10", "gas-s-11", "gas-s-14", "gas-s-15"},
+    "gas-utility-standard": {"gas-c-10", "gas-c-30", "gas-s-03", "gas-s-04", "gas-s-07", "gas-s-08", "gas-s-10",
+                             "gas-s-11", "gas-s-14", "gas-s-15"},
     # Its one run (same extractor; hos-s-04 dropped afterwards by the near-duplicate guard, a 在吗 turn): 14 of 19
     # forbidden drafts blocked citing it, 10 of 11 near misses passed, 6 of 15 customer turns with its √ phrasing
     # in the top 3 — two √ quotes with an enumeration inside (时间、地点和经过) had been cut into pieces as if they
     # were a word list; mended since (9 of 15, seen).
-    "hospital-service-standard": {"hos-c-10", "hos-c-11", "hos-c-14", "hos-c-16", "hos-c-17", "hos-c-18", "hos-s-03",
-                                  "hos-s-07", "hos-s-08", "hos-s-13", "hos-s-14", "hos-s-16"},
+    "hospital-service-standard": {"hos-c-10", "hos-c-14", "hos-c-16", "hos-c-17", "hos-c-18", "hos-s-03", "hos-s-07",
+                                  "hos-s-08", "hos-s-13", "hos-s-14", "hos-s-16"},
 }
 
 
