@@ -48,6 +48,10 @@ KNOWN_MISSES: dict[str, set[str]] = {
     # were a word list; mended since (9 of 15, seen).
     "hospital-service-standard": {"hos-c-10", "hos-c-14", "hos-c-16", "hos-c-17", "hos-c-18", "hos-s-03", "hos-s-07",
                                   "hos-s-08", "hos-s-13", "hos-s-14", "hos-s-16"},
+    # Its one run (with the own-standard citation margin): one forbidden draft cites a seed's rule; ten customer
+    # turns get the general wording and other situations' phrasings before its own.
+    "airline-service-standard": {"air-c-11", "air-s-05", "air-s-06", "air-s-07", "air-s-08", "air-s-09", "air-s-12",
+                                 "air-s-13", "air-s-14", "air-s-15", "air-s-16"},
 }
 
 
