@@ -43,6 +43,11 @@ class SemanticDetector:
         self._by_category: dict[str, list[int]] = {}
         for i, rule in enumerate(self._rules):
             self._by_category.setdefault(rule.category, []).append(i)
+        # the rules of the customer's own standards, by category and in all
+        self._own = [i for i, rule in enumerate(self._rules) if rule.citation.document in rules.own]
+        self._own_by_category: dict[str, list[int]] = {}
+        for i in self._own:
+            self._own_by_category.setdefault(self._rules[i].category, []).append(i)
         self._ruleset = rules
         self._cache: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         # the standard's own wording is never a paraphrase of forbidden language
@@ -85,9 +90,9 @@ class SemanticDetector:
         return out
 
     def _nearest_rule(self, similarity: np.ndarray, label: str) -> Rule:
-        candidates = self._by_category.get(label) or range(len(self._rules))
-        best = max(candidates, key=lambda j: similarity[j])
-        own = [j for j in candidates if self._rules[j].citation.document in self._ruleset.own]
+        candidates = self._by_category.get(label)
+        best = max(candidates or range(len(self._rules)), key=lambda j: similarity[j])
+        own = self._own_by_category.get(label) if candidates else self._own
         if own:  # the customer's own standard is cited where one of its rules is about as near
             nearest_own = max(own, key=lambda j: similarity[j])
             if similarity[nearest_own] >= similarity[best] - self._settings.own_rule_margin:

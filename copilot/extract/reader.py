@@ -15,12 +15,13 @@ SPEECH_STOP = re.compile(r"\n|[√×✓✗◆➢❑•●]|\*{6,}|[(（]注|[:�
 SITUATION_REACH = 400  # a × further than this from the last situation does not belong to it
 HEADING_LINE = 30
 ARTICLE = re.compile(r"第[一二三四五六七八九十百\d]+[条章节]")
+LISTED = r"[一二三四五六七八九十]{1,3}、"  # 二、
+BRACKETED = r"[(（][一二三四五六七八九十\d]{1,3}[)）]"  # （三）
 WORDING_LINES = 8  # lines read below a wording heading standing alone
 VOCABULARY_ITEM = 8  # characters: `谢谢、没关系、再见` lists wordings; longer pieces are one phrasing's enumeration
 RULE_PARAGRAPHS = 2  # rule paragraphs between a situation's heading and its √/× lines
 # A heading line: Markdown, bold, an article (第五条) or an enumerator (二、, （三）).
-HEADING_MARK = re.compile(r"#{1,6}\s|\*\*|第[一二三四五六七八九十百\d]+[条章节]"
-                          r"|[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]")
+HEADING_MARK = re.compile(rf"#{{1,6}}\s|\*\*|{ARTICLE.pattern}|{LISTED}|{BRACKETED}")
 
 
 @dataclass(frozen=True)
@@ -118,13 +119,10 @@ class StandardReader:
         """`“谢谢、没关系、再见！感谢您的来电，再见！请您稍等！”`: a list of wordings, not one phrasing."""
         if "、" not in span.of(self.text):
             return [span]
-        sentences = split_at(self.text, span, "！!")
-        lists = [pieces for s in sentences if len(pieces := split_at(self.text, s, "、")) > 1
-                 and all(p.end - p.start <= VOCABULARY_ITEM for p in pieces)]
-        if not lists:
+        sentences = [split_at(self.text, s, "、") for s in split_at(self.text, span, "！!")]
+        if not any(len(items) > 1 and all(p.end - p.start <= VOCABULARY_ITEM for p in items) for items in sentences):
             return [span]  # 请您把当时的时间、地点和经过告诉我: an enumeration inside one phrasing, not a list
-        pieces = [p for s in sentences for p in split_at(self.text, s, "、")]
-        return [p for p in pieces if self._courteous(p)]
+        return [p for items in sentences for p in items if self._courteous(p)]
 
     def _quoted_from(self, at: int) -> list[Span]:
         """The quote opening at `at` (or right after the colon at `at`), and the quotes chained to it."""
@@ -457,5 +455,5 @@ def _is_han(char: str) -> bool:
 def trim_heading(text: str) -> str:
     """`第五条 客户询问退款进度时`, `### 二、客户询问运费时` → the situation's words (not numbering, not Markdown)."""
     text = re.sub(r"^#{1,6}\s*|\*\*", "", text.strip())
-    text = re.sub(r"^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]、?)\s*", "", text)
-    return re.sub(r"^第[一二三四五六七八九十百\d]+[条章节]\s*", "", text).strip()
+    text = re.sub(rf"^(?:{LISTED}|{BRACKETED}、?)\s*", "", text)
+    return re.sub(rf"^{ARTICLE.pattern}\s*", "", text).strip()

@@ -99,10 +99,10 @@ def split_at(text: str, span: Span, separators: str) -> list[Span]:
             if piece.end > piece.start:
                 pieces.append(piece)
             begin = i + 1
-    last = pieces[-1] if pieces else None
-    if (last is not None and len(pieces) > 1 and text[last.end - 1] == "等" and last.end - last.start > 2
+    last = pieces[-1] if len(pieces) > 1 else None
+    if (last is not None and text[last.end - 1] == "等" and last.end - last.start > 2
             and not text.endswith(WAIT_WORDS, last.start, last.end)):
-        pieces[-1] = trim(text, pieces[-1].start, pieces[-1].end - 1)
+        pieces[-1] = trim(text, last.start, last.end - 1)
     return pieces
 
 
