@@ -18,6 +18,7 @@ from copilot.suggest.models import (
     SuggestRequest,
     SuggestResponse,
 )
+from copilot.suggest.own import OwnSituations, own_situations
 from copilot.suggest.recogniser import ScenarioRecogniser, query_vectors
 from copilot.suggest.transcript import Turn, customer_turns, parse_transcript
 from copilot.suggest.vectors import TurnVectors
@@ -51,6 +52,8 @@ class SuggestService:
         self._recogniser = recogniser
         self._policy = policy or ConversationPolicy()
         self._vectors = TurnVectors(retriever.embed_many, settings.turn_vectors_kept)
+        uploaded = own_situations(rulebook) if recogniser is not None and settings.own_situations else []
+        self._own = OwnSituations(uploaded, retriever.embed_many, settings)
 
     def rank_scenarios(self, latest: str, context: str, channel: str | None = None,
                        mode: str | None = None, vectors: Vectors | None = None) -> list[RankedScenario]:
@@ -106,12 +109,14 @@ class SuggestService:
         )
 
     def _recognise(self, ranked: list[RankedScenario], queries: Vectors | None, channel: str | None) -> Recognised:
-        """Blend retrieval's scores with the recogniser's calibrated probabilities; scenarios the recogniser was
-        not trained on (an uploaded standard's) keep their retrieval score."""
+        """Blend retrieval's scores with the recogniser's calibrated probabilities; an uploaded standard's
+        situations, which the recogniser was not trained on, take theirs from their own texts (`OwnSituations`;
+        switched off, they keep their retrieval score)."""
         if self._recogniser is None or queries is None:
             return Recognised(ranked, False)
         context = queries[1] if len(queries) > 1 else None
-        probabilities = self._recogniser.probabilities(self._recogniser.features(queries[0], context))
+        features = self._recogniser.features(queries[0], context)
+        probabilities = {**self._recogniser.probabilities(features), **self._own.probabilities(features)}
         weight = self._settings.recogniser_weight
         retrieval = {r.scenario.id: r.score for r in ranked}
         blended = []

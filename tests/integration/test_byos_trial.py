@@ -33,25 +33,28 @@ pytestmark = pytest.mark.integration
 # (`check.own_rule_margin`), byos-c-07, byos-c-10, rr-c-15, gas-c-07, gas-c-26 and hos-c-11 cite the upload.
 # Since √ lines take their situation from the article heading above the rule paragraphs (not from a paragraph
 # that merely has 时 in it, nor from the previous article's), online retail returns' rr-s-09, -10, -11, -12, -15
-# and -16 pass.
+# and -16 pass. Since an uploaded standard's situations take a probability from their own texts
+# (`suggest.own_situations`) instead of retrieval's rank score alone, rr-s-04, rr-s-06, rr-s-14, gas-s-04,
+# gas-s-07, gas-s-08, gas-s-15, hos-s-16, air-s-08, air-s-12 and air-s-15 pass, and gas-s-13 and hos-s-01 (a
+# shipped scenario's complaint wording now ahead of theirs) fail; air-s-13 and air-s-14 cannot pass: the
+# extractor read no √ phrasing for their situation.
 KNOWN_MISSES: dict[str, set[str]] = {
     "water-utility-standard": {"byos-c-09", "byos-c-11", "byos-s-08"},
-    "online-retail-returns-standard": {"rr-c-20", "rr-s-04", "rr-s-05", "rr-s-06", "rr-s-13", "rr-s-14"},
+    "online-retail-returns-standard": {"rr-c-20", "rr-s-05", "rr-s-13"},
     # Its one run (extractor as of the heading fix): two forbidden drafts blocked citing a seed's rule, two passed
     # (等着吧 and 明天再打吧 with no listed word around them), and eight customer turns got a seed scenario's
     # phrasings instead of the upload's (the recogniser knows the seeds' bill and repair scenarios, not these).
-    "gas-utility-standard": {"gas-c-10", "gas-c-30", "gas-s-03", "gas-s-04", "gas-s-07", "gas-s-08", "gas-s-10",
-                             "gas-s-11", "gas-s-14", "gas-s-15"},
+    "gas-utility-standard": {"gas-c-10", "gas-c-30", "gas-s-03", "gas-s-10", "gas-s-11", "gas-s-13", "gas-s-14"},
     # Its one run (same extractor; hos-s-04 dropped afterwards by the near-duplicate guard, a 在吗 turn): 14 of 19
     # forbidden drafts blocked citing it, 10 of 11 near misses passed, 6 of 15 customer turns with its √ phrasing
     # in the top 3 — two √ quotes with an enumeration inside (时间、地点和经过) had been cut into pieces as if they
-    # were a word list; mended since (9 of 15, seen).
-    "hospital-service-standard": {"hos-c-10", "hos-c-14", "hos-c-16", "hos-c-17", "hos-c-18", "hos-s-03", "hos-s-07",
-                                  "hos-s-08", "hos-s-13", "hos-s-14", "hos-s-16"},
+    # were a word list; mended since.
+    "hospital-service-standard": {"hos-c-10", "hos-c-14", "hos-c-16", "hos-c-17", "hos-c-18", "hos-s-01", "hos-s-03",
+                                  "hos-s-07", "hos-s-08", "hos-s-13", "hos-s-14"},
     # Its one run (with the own-standard citation margin): one forbidden draft cites a seed's rule; ten customer
-    # turns get the general wording and other situations' phrasings before its own.
-    "airline-service-standard": {"air-c-11", "air-s-05", "air-s-06", "air-s-07", "air-s-08", "air-s-09", "air-s-12",
-                                 "air-s-13", "air-s-14", "air-s-15", "air-s-16"},
+    # turns got the general wording and other situations' phrasings before its own.
+    "airline-service-standard": {"air-c-11", "air-s-05", "air-s-06", "air-s-07", "air-s-09", "air-s-13", "air-s-14",
+                                 "air-s-16"},
 }
 
 

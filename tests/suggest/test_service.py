@@ -116,3 +116,46 @@ def test_a_scenario_whose_first_phrasing_was_said_leads_with_its_next(fake_copil
     transcript = f"坐席：{first.approved[0].text}\n客户：嗯，就是这么个情况"
     response = _with(fake_copilot, recogniser).suggest(SuggestRequest(transcript=transcript, channel="voice"))
     assert response.suggestions[0].text == first.approved[1].text
+
+
+def _as_uploaded(fake_copilot: Copilot, document: str, own: bool) -> SuggestService:
+    """The fake rulebook with one shipped document treated as a customer's upload: a recogniser that knows
+    only the other documents' scenarios, and is unsure of everything."""
+    rulebook = fake_copilot.knowledge.rulebook.model_copy(update={"uploaded": [document]})
+    known = tuple(s.id for s in rulebook.scenarios if s.source != document)
+    dimensions = fake_copilot.retriever.embed("x").shape[0]
+    recogniser = ScenarioRecogniser(known, np.zeros((len(known), dimensions), dtype=np.float32),
+                                    np.full(len(known), -6.0, dtype=np.float32), scale=1.0, offset=0.0,
+                                    context_weight=0.35, unsure_below=0.3)
+    settings = fake_copilot.settings.suggest.model_copy(update={"own_situations": own})
+    return SuggestService(rulebook, fake_copilot.retriever, settings, recogniser,
+                          load_policy(PathSettings().conversation_path))
+
+
+def test_an_uploaded_situation_takes_a_probability_from_its_own_texts(fake_copilot: Copilot) -> None:
+    noisy = fake_copilot.knowledge.rulebook.scenario("noisy-line")
+    request = SuggestRequest(transcript=f"客户：{noisy.examples[1]}", channel="voice")
+    own = _as_uploaded(fake_copilot, noisy.source, own=True).suggest(request)
+    assert own.scenario is not None and own.scenario.id == "noisy-line" and not own.unsure
+    assert own.suggestions[0].text == noisy.approved[0].text
+    # switched off, the upload's situations keep retrieval's score and the unsure recogniser's general wording leads
+    plain = _as_uploaded(fake_copilot, noisy.source, own=False).suggest(request)
+    assert plain.unsure and plain.suggestions[0].text != noisy.approved[0].text
+
+
+def test_own_situations_are_embedded_once_when_the_service_is_built(fake_copilot: Copilot) -> None:
+    from copilot.suggest.own import OwnSituations
+
+    calls: list[int] = []
+
+    def counting(texts: list[str]) -> np.ndarray:
+        calls.append(len(texts))
+        return fake_copilot.retriever.embed_many(texts)
+
+    noisy = fake_copilot.knowledge.rulebook.scenario("noisy-line")
+    own = OwnSituations([noisy], counting, fake_copilot.settings.suggest)
+    for text in noisy.examples:
+        p = own.probabilities(fake_copilot.retriever.embed_many([text])[0])
+        assert p["noisy-line"] > 0.9  # its own example: cosine 1, well past the midpoint
+    assert calls == [len(noisy.examples) + len(noisy.approved)]
+    assert not OwnSituations([], counting, fake_copilot.settings.suggest).probabilities(np.ones(3, np.float32))

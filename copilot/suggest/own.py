@@ -1,0 +1,52 @@
+"""The situations of a customer's own uploaded standard, which the scenario recogniser was never trained on.
+
+Their only customer-side text is what the extractor read (the situation in the standard's words, the × phrasings
+that answer the customer) and their √ phrasings, whose words name the topic (行李、赔款、抄表…). A turn's nearest
+such text, by cosine on the vectors the recogniser reads, becomes a probability `sigmoid(scale · (cos − midpoint))`
+that stands in for the recogniser's: an uploaded situation then competes with the shipped scenarios on the same
+footing instead of on retrieval's rank score alone, and counts towards "unsure". On the shipped scenarios, which
+are conversational acts (致歉, 稍等, 投诉态度…) rather than topics, such zero-shot nearness says nothing (their
+right scenario is no nearer than the others), so the two numbers are settings chosen on held-out trials of
+uploaded standards, not fitted on the corpus."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from copilot.embedding.base import Vectors
+from copilot.rulebook.models import Rulebook, Scenario
+from copilot.settings import SuggestSettings
+
+
+def own_situations(rulebook: Rulebook) -> list[Scenario]:
+    uploaded = set(rulebook.uploaded)
+    return [s for s in rulebook.scenarios if s.source in uploaded]
+
+
+class OwnSituations:
+    """Each uploaded situation's texts embedded once, when the service is built (again after each approval)."""
+
+    def __init__(self, scenarios: list[Scenario], embed_many: Callable[[list[str]], Vectors],
+                 settings: SuggestSettings) -> None:
+        self._scale = settings.own_situation_scale
+        self._midpoint = settings.own_situation_midpoint
+        texts = [(s.id, t) for s in scenarios for t in [*s.examples, *(p.text for p in s.approved)]]
+        self._owners = np.array([sid for sid, _ in texts])
+        self._ids = list(dict.fromkeys(sid for sid, _ in texts))
+        self._vectors = embed_many([t for _, t in texts]) if texts else None
+
+    def __bool__(self) -> bool:
+        return self._vectors is not None
+
+    def probabilities(self, features: Vectors) -> dict[str, float]:
+        """`features`: the turn as the recogniser reads it (unit length, earlier turns mixed in)."""
+        if self._vectors is None:
+            return {}
+        similarity = self._vectors @ features
+        out = {}
+        for sid in self._ids:
+            nearest = float(similarity[self._owners == sid].max())
+            out[sid] = float(1.0 / (1.0 + np.exp(-self._scale * (nearest - self._midpoint))))
+        return out
