@@ -139,11 +139,19 @@ class StandardReader:
             spans.append(shifted)
         return [trim(self.text, s.start, s.end) for s in spans]
 
+    def _next_marker(self, start: int, end: int) -> int:
+        """`应说：…核实。不应说：…` on one line: the next marker's colon ends the unquoted speech before it."""
+        for colon in re.finditer(r"[:：]", self.text[start:end]):
+            run_start, kind = self._marker_run(start + colon.start())
+            if kind is not None:
+                return run_start
+        return end
+
     def _unquoted_from(self, at: int) -> list[Span]:
         if self.text[at] not in ":：":
             return []
         stop = SPEECH_STOP.search(self.text, at + 1)
-        end = stop.start() if stop else len(self.text)
+        end = self._next_marker(at + 1, stop.start() if stop else len(self.text))
         following = ITEM_START.search(self.text, at + 1, end)
         span = trim(self.text, at + 1, following.start() if following else end)
         return [span] if span.end > span.start else []

@@ -126,6 +126,14 @@ def test_a_list_of_wordings_is_split_but_an_enumeration_inside_a_phrasing_is_not
     assert {"谢谢您", "请稍等", "感谢您的来电，再见"} <= approved and not any(a.endswith("的时间") for a in approved)
 
 
+def test_unquoted_speech_ends_where_the_next_marker_begins(cues: Cues) -> None:
+    text = ("第三十条 到付快件由收件人支付运费。坐席在收件人质疑为何要付运费时，应说：到付运费是寄件人选的付款方式，"
+            "我可以帮您联系寄件人核实。不应说：到付就是你付钱，不付就别拿。\n")
+    found = _by_kind(_read(text, cues))
+    assert found["approved"] == {"到付运费是寄件人选的付款方式，我可以帮您联系寄件人核实"}
+    assert found["forbidden"] == {"到付就是你付钱，不付就别拿"}
+
+
 def test_a_document_without_rules_has_no_proposals(cues: Cues) -> None:
     assert _read("值班安排\n一、排班\n1、早班八点到岗。\n2、交接班时填写记录。\n", cues) == []
 

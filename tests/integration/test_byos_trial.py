@@ -57,10 +57,12 @@ KNOWN_MISSES: dict[str, set[str]] = {
                                  "air-s-16"},
     # Their one run (with the uploaded situations' own probability; ins-s-02 dropped before it by the
     # near-duplicate guard, a 在吗 line): 21 of 24 and 21 of 25 forbidden drafts blocked citing the upload, 12 of
-    # 14 near misses passed in each, 15 of 28 and 15 of 27 customer turns with its √ phrasing in the top 3.
-    "express-delivery-standard": {"exp-c-09", "exp-c-18", "exp-c-22", "exp-c-25", "exp-c-28", "exp-s-01", "exp-s-05",
-                                  "exp-s-06", "exp-s-07", "exp-s-08", "exp-s-11", "exp-s-12", "exp-s-16", "exp-s-18",
-                                  "exp-s-21", "exp-s-22", "exp-s-25", "exp-s-26"},
+    # 14 near misses passed in each, 15 of 28 and 15 of 27 customer turns with its √ phrasing in the top 3. Since
+    # unquoted speech after 应说： ends at a 不应说： on the same line (two of its √ phrasings had swallowed their ×),
+    # exp-c-18, exp-c-22 and exp-s-06 pass.
+    "express-delivery-standard": {"exp-c-09", "exp-c-25", "exp-c-28", "exp-s-01", "exp-s-05", "exp-s-07", "exp-s-08",
+                                  "exp-s-11", "exp-s-12", "exp-s-16", "exp-s-18", "exp-s-21", "exp-s-22", "exp-s-25",
+                                  "exp-s-26"},
     "insurance-claims-standard": {"ins-c-06", "ins-c-08", "ins-c-09", "ins-c-11", "ins-c-38", "ins-c-39", "ins-s-01",
                                   "ins-s-03", "ins-s-04", "ins-s-08", "ins-s-13", "ins-s-14", "ins-s-15", "ins-s-16",
                                   "ins-s-19", "ins-s-20", "ins-s-22", "ins-s-25"},
