@@ -19,7 +19,8 @@ pytestmark = pytest.mark.integration
 # 0.944, 0.881 and 0.927 (the later held-out suites; the second was 0.836 on its one run, before suggestions hedged
 # across scenarios); each is held a little under its measure.
 MIN_HIT_AT_3 = {"suggest.jsonl": 0.95, "suggest-heldout.jsonl": 0.95, "suggest-recogniser-heldout.jsonl": 0.92,
-                "suggest-recogniser-heldout-2.jsonl": 0.85, "suggest-heldout-3.jsonl": 0.90}
+                "suggest-recogniser-heldout-2.jsonl": 0.85, "suggest-heldout-3.jsonl": 0.90,
+                "suggest-heldout-4.jsonl": 0.93}
 
 
 @pytest.mark.parametrize("suite", sorted(MIN_HIT_AT_3))
