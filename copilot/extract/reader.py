@@ -20,6 +20,7 @@ BRACKETED = r"[(（][一二三四五六七八九十\d]{1,3}[)）]"  # （三）
 WORDING_LINES = 8  # lines read below a wording heading standing alone
 VOCABULARY_ITEM = 8  # characters: `谢谢、没关系、再见` lists wordings; longer pieces are one phrasing's enumeration
 RULE_PARAGRAPHS = 2  # rule paragraphs between a situation's heading and its √/× lines
+BLANKS = set("×xX*＊…_＿○")  # placeholder marks standing for a number or a name: 尾号××××, 工号xxx
 # A heading line: Markdown, bold, an article (第五条) or an enumerator (二、, （三）).
 HEADING_MARK = re.compile(rf"#{{1,6}}\s|\*\*|{ARTICLE.pattern}|{LISTED}|{BRACKETED}")
 
@@ -417,6 +418,8 @@ class StandardReader:
     # -- tests on a candidate ----------------------------------------------------------------------------------
     def _usable(self, span: Span, kind: ProposalKind, *, listed: bool = False, quoted: bool = True) -> bool:
         text = span.of(self.text)
+        if _mostly_blank(text):
+            return False  # 只说“尾号××××”: how to mask a number, not a phrasing
         shortest = 1 if listed else self.cues.min_phrasing_chars
         if len(text) < shortest or len(text) > 160 or "\n" in text.strip():
             return kind == "forbidden" and "\n" in text and len(text) <= 160 and len(text) >= shortest
@@ -465,3 +468,10 @@ def trim_heading(text: str) -> str:
     text = re.sub(r"^#{1,6}\s*|\*\*", "", text.strip())
     text = re.sub(rf"^(?:{LISTED}|{BRACKETED}、?)\s*", "", text)
     return re.sub(rf"^{ARTICLE.pattern}\s*", "", text).strip()
+
+
+
+def _mostly_blank(text: str) -> bool:
+    """As many placeholder marks (××, xx, …) as words: a template of a number, not something to say."""
+    blank = sum(c in BLANKS for c in text)
+    return blank > 0 and blank >= sum(c.isalnum() and c not in BLANKS for c in text)

@@ -134,6 +134,14 @@ def test_unquoted_speech_ends_where_the_next_marker_begins(cues: Cues) -> None:
     assert found["forbidden"] == {"到付就是你付钱，不付就别拿"}
 
 
+def test_a_standard_answer_is_approved_but_a_masked_number_is_no_phrasing(cues: Cues) -> None:
+    text = ("第二十六条 旅客咨询儿童单独乘机时\n"
+            "标准应答：“孩子单独乘机可以申请无成人陪伴儿童服务，我把要准备的材料告诉您。”\n"
+            "第十二条 提及银行卡时只说“尾号××××”，工号说“您好，工号××为您服务”。\n")
+    assert _by_kind(_read(text, cues))["approved"] == {"孩子单独乘机可以申请无成人陪伴儿童服务，我把要准备的材料告诉您",
+                                                       "您好，工号××为您服务"}
+
+
 def test_a_document_without_rules_has_no_proposals(cues: Cues) -> None:
     assert _read("值班安排\n一、排班\n1、早班八点到岗。\n2、交接班时填写记录。\n", cues) == []
 

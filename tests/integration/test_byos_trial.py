@@ -36,8 +36,8 @@ pytestmark = pytest.mark.integration
 # and -16 pass. Since an uploaded standard's situations take a probability from their own texts
 # (`suggest.own_situations`) instead of retrieval's rank score alone, rr-s-04, rr-s-06, rr-s-14, gas-s-04,
 # gas-s-07, gas-s-08, gas-s-15, hos-s-16, air-s-08, air-s-12 and air-s-15 pass, and gas-s-13 and hos-s-01 (a
-# shipped scenario's complaint wording now ahead of theirs) fail; air-s-13 and air-s-14 cannot pass: the
-# extractor read no √ phrasing for their situation.
+# shipped scenario's complaint wording now ahead of theirs) fail. Since 标准应答： marks an approved phrasing
+# (the extractor had read no √ for their situation), air-s-13 and air-s-14 pass.
 # With the recogniser retrained on 2,751 customer turns (more confident in the shipped scenarios), air-s-06 passes
 # and air-s-12, exp-s-02, gas-s-07, ins-s-05, ins-s-06 and rr-s-04 get a shipped scenario's phrasings first.
 KNOWN_MISSES: dict[str, set[str]] = {
@@ -56,8 +56,7 @@ KNOWN_MISSES: dict[str, set[str]] = {
                                   "hos-s-07", "hos-s-08", "hos-s-13", "hos-s-14"},
     # Its one run (with the own-standard citation margin): one forbidden draft cites a seed's rule; ten customer
     # turns got the general wording and other situations' phrasings before its own.
-    "airline-service-standard": {"air-c-11", "air-s-05", "air-s-07", "air-s-09", "air-s-12", "air-s-13", "air-s-14",
-                                 "air-s-16"},
+    "airline-service-standard": {"air-c-11", "air-s-05", "air-s-07", "air-s-09", "air-s-12", "air-s-16"},
     # Their one run (with the uploaded situations' own probability; ins-s-02 dropped before it by the
     # near-duplicate guard, a 在吗 line): 21 of 24 and 21 of 25 forbidden drafts blocked citing the upload, 12 of
     # 14 near misses passed in each, 15 of 28 and 15 of 27 customer turns with its √ phrasing in the top 3. Since
