@@ -470,7 +470,6 @@ def trim_heading(text: str) -> str:
     return re.sub(rf"^{ARTICLE.pattern}\s*", "", text).strip()
 
 
-
 def _mostly_blank(text: str) -> bool:
     """As many placeholder marks (××, xx, …) as words: a template of a number, not something to say."""
     blank = sum(c in BLANKS for c in text)

@@ -32,21 +32,16 @@ class OwnSituations:
                  settings: SuggestSettings) -> None:
         self._scale = settings.own_situation_scale
         self._midpoint = settings.own_situation_midpoint
-        texts = [(s.id, t) for s in scenarios for t in [*s.examples, *(p.text for p in s.approved)]]
-        self._owners = np.array([sid for sid, _ in texts])
-        self._ids = list(dict.fromkeys(sid for sid, _ in texts))
-        self._vectors = embed_many([t for _, t in texts]) if texts else None
-
-    def __bool__(self) -> bool:
-        return self._vectors is not None
+        texts = [[*s.examples, *(p.text for p in s.approved)] for s in scenarios]
+        self._ids = [s.id for s in scenarios]
+        self._starts = np.cumsum([0, *(len(t) for t in texts[:-1])])  # each situation's texts sit together
+        flat = [t for group in texts for t in group]
+        self._vectors = embed_many(flat) if flat else None
 
     def probabilities(self, features: Vectors) -> dict[str, float]:
         """`features`: the turn as the recogniser reads it (unit length, earlier turns mixed in)."""
         if self._vectors is None:
             return {}
-        similarity = self._vectors @ features
-        out = {}
-        for sid in self._ids:
-            nearest = float(similarity[self._owners == sid].max())
-            out[sid] = float(1.0 / (1.0 + np.exp(-self._scale * (nearest - self._midpoint))))
-        return out
+        nearest = np.maximum.reduceat(self._vectors @ features, self._starts)
+        calibrated = 1.0 / (1.0 + np.exp(-self._scale * (nearest - self._midpoint)))
+        return {sid: float(p) for sid, p in zip(self._ids, calibrated, strict=True)}

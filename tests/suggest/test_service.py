@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from copilot.errors import InvalidInput
+from copilot.rulebook.models import Rulebook
 from copilot.runtime import Copilot
 from copilot.settings import PathSettings
 from copilot.suggest.conversation import load_policy
@@ -44,14 +45,17 @@ def test_top_k_bounds() -> None:
         SuggestRequest(transcript="x", top_k=11)
 
 
-def _with(fake_copilot: Copilot, recogniser: ScenarioRecogniser | None) -> SuggestService:
+def _with(fake_copilot: Copilot, recogniser: ScenarioRecogniser | None, rulebook: Rulebook | None = None,
+          **settings: object) -> SuggestService:
+    """The fake copilot's suggestions with this recogniser, optionally another rulebook and suggest settings."""
     policy = load_policy(PathSettings().conversation_path)
-    return SuggestService(fake_copilot.knowledge.rulebook, fake_copilot.retriever, fake_copilot.settings.suggest,
-                          recogniser, policy)
+    return SuggestService(rulebook or fake_copilot.knowledge.rulebook, fake_copilot.retriever,
+                          fake_copilot.settings.suggest.model_copy(update=settings), recogniser, policy)
 
 
-def _recogniser(fake_copilot: Copilot, bias: dict[str, float], unsure_below: float) -> ScenarioRecogniser:
-    labels = tuple(s.id for s in fake_copilot.knowledge.rulebook.scenarios)
+def _recogniser(fake_copilot: Copilot, bias: dict[str, float], unsure_below: float,
+                labels: tuple[str, ...] | None = None) -> ScenarioRecogniser:
+    labels = labels or tuple(s.id for s in fake_copilot.knowledge.rulebook.scenarios)
     dimensions = fake_copilot.retriever.embed("x").shape[0]
     return ScenarioRecogniser(labels, np.zeros((len(labels), dimensions), dtype=np.float32),
                               np.asarray([bias.get(label, -6.0) for label in labels], dtype=np.float32),
@@ -103,9 +107,7 @@ def test_each_likely_scenario_offers_its_best_phrasing_before_a_second_one(fake_
     request = SuggestRequest(transcript="客户：嗯，就是这么个情况", channel="voice", top_k=3)
     spread = _with(fake_copilot, recogniser).suggest(request)
     assert [s.text for s in spread.suggestions[:2]] == [first.approved[0].text, second.approved[0].text]
-    settings = fake_copilot.settings.suggest.model_copy(update={"spread_scenarios": False})
-    policy = load_policy(PathSettings().conversation_path)
-    plain = SuggestService(rulebook, fake_copilot.retriever, settings, recogniser, policy).suggest(request)
+    plain = _with(fake_copilot, recogniser, spread_scenarios=False).suggest(request)
     assert [s.text for s in plain.suggestions[:2]] == [first.approved[0].text, first.approved[1].text]
 
 
@@ -123,13 +125,8 @@ def _as_uploaded(fake_copilot: Copilot, document: str, own: bool) -> SuggestServ
     only the other documents' scenarios, and is unsure of everything."""
     rulebook = fake_copilot.knowledge.rulebook.model_copy(update={"uploaded": [document]})
     known = tuple(s.id for s in rulebook.scenarios if s.source != document)
-    dimensions = fake_copilot.retriever.embed("x").shape[0]
-    recogniser = ScenarioRecogniser(known, np.zeros((len(known), dimensions), dtype=np.float32),
-                                    np.full(len(known), -6.0, dtype=np.float32), scale=1.0, offset=0.0,
-                                    context_weight=0.35, unsure_below=0.3)
-    settings = fake_copilot.settings.suggest.model_copy(update={"own_situations": own})
-    return SuggestService(rulebook, fake_copilot.retriever, settings, recogniser,
-                          load_policy(PathSettings().conversation_path))
+    recogniser = _recogniser(fake_copilot, {}, unsure_below=0.3, labels=known)
+    return _with(fake_copilot, recogniser, rulebook, own_situations=own)
 
 
 def test_an_uploaded_situation_takes_a_probability_from_its_own_texts(fake_copilot: Copilot) -> None:
