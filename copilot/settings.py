@@ -135,6 +135,12 @@ class RetrievalSettings(BaseModel):
     rrf_k: int = Field(default=20, ge=1, description="Reciprocal-rank-fusion constant k.")
     candidates: int = Field(default=40, ge=1, description="Candidates taken from each ranker before fusion.")
     reranker: RerankerMode = Field(default="none", description="Optional reranker after fusion.")
+    memory_vectors_max: int = Field(
+        default=20_000, ge=0,
+        description="Up to this many indexed documents, every vector is also kept in memory and searched exactly "
+        "there (no Chroma round trip per query; about 2 KB per document); above it passages are searched in Chroma "
+        "and only the scenario texts are kept.",
+    )
 
 
 class SuggestSettings(BaseModel):

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from langchain_core.documents import Document
 
 from copilot.index.documents import SCENARIO_KINDS
+from copilot.index.store import ChromaCollection
 from copilot.retrieve.bm25 import Bm25Index
 from copilot.retrieve.fusion import best_possible, reciprocal_rank_fusion
 from copilot.retrieve.langchain import CopilotRetriever
+from copilot.retrieve.retriever import HybridRetriever
 from copilot.retrieve.tokenize import tokenize
 from copilot.runtime import Copilot
 
@@ -83,3 +87,42 @@ def test_scenario_texts_are_searched_in_memory_as_chroma_would(fake_copilot: Cop
     assert local == [[by_key[str(m["key"])] for m in row] for row in asked["metadatas"]]
     examples = retriever.dense_rankings(vectors[:1], ("example",), 5)[0]
     assert len(examples) == 5 and {retriever.documents[i].kind for i in examples} == {"example"}
+
+
+class _CountingCollection:
+    """The real collection, counting the queries it is asked."""
+
+    def __init__(self, collection: ChromaCollection) -> None:
+        self._collection = collection
+        self.queries = 0
+
+    def get(self, **kwargs: Any) -> Any:
+        return self._collection.get(**kwargs)
+
+    def query(self, **kwargs: Any) -> Any:
+        self.queries += 1
+        return self._collection.query(**kwargs)
+
+
+def _retriever(copilot: Copilot, memory_vectors_max: int) -> tuple[HybridRetriever, _CountingCollection]:
+    counting = _CountingCollection(copilot.collection)
+    settings = copilot.settings.retrieval.model_copy(update={"memory_vectors_max": memory_vectors_max})
+    retriever = HybridRetriever(copilot.retriever.documents, cast(ChromaCollection, counting), copilot.embedder,
+                                settings)
+    return retriever, counting
+
+
+def test_a_small_knowledge_base_is_searched_in_memory_as_chroma_would(fake_copilot: Copilot) -> None:
+    """Within `memory_vectors_max` the passages too are searched over vectors kept in memory, in Chroma's order and
+    with no query to it; above it Chroma is asked for them (and only the scenario texts stay in memory)."""
+    documents = len(fake_copilot.retriever.documents)
+    kept, kept_calls = _retriever(fake_copilot, documents)
+    asked, asked_calls = _retriever(fake_copilot, documents - 1)
+    vectors = kept.embed_many(["投诉怎么处理", "客户情绪激动时怎么办"])
+    local = kept.dense_rankings(vectors, ("passage",), 15)
+    assert kept_calls.queries == 0
+    assert local == asked.dense_rankings(vectors, ("passage",), 15)
+    assert asked_calls.queries == 1
+    assert all(kept.documents[i].kind == "passage" for row in local for i in row) and len(local[0]) == 15
+    asked.dense_rankings(vectors, SCENARIO_KINDS, 5)
+    assert asked_calls.queries == 1
