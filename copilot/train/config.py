@@ -38,6 +38,6 @@ class RecogniserTrainConfig(BaseModel):
     regularisation: float = Field(default=4.0, gt=0, description="Inverse regularisation C of each unit.")
     context_weight: float = Field(default=0.35, ge=0, le=1,
                                   description="Earlier customer turns beside the latest (as suggest weighs them).")
-    unsure_below: float = Field(default=0.4, gt=0, lt=1,
+    unsure_below: float = Field(default=0.2, gt=0, lt=1,
                                 description="A calibrated top probability under this is a guess: the recogniser "
                                 "says it is unsure (right less often than this).")
