@@ -39,7 +39,7 @@ class OwnSituations:
         self._vectors = embed_many(flat) if flat else None
 
     def probabilities(self, features: Vectors) -> dict[str, float]:
-        """`features`: the turn as the recogniser reads it (unit length, earlier turns mixed in)."""
+        """`features`: the customer's turn with the earlier ones mixed in, unit length (`ScenarioRecogniser.mixed`)."""
         if self._vectors is None:
             return {}
         nearest = np.maximum.reduceat(self._vectors @ features, self._starts)

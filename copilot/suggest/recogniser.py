@@ -11,6 +11,7 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -19,6 +20,11 @@ from copilot.embedding.base import Vectors
 log = logging.getLogger(__name__)
 CARD = "model.json"
 WEIGHTS = "head.npz"
+# What the units read: "mixed" — the latest customer turn's vector plus the earlier ones' at `context_weight`, one
+# unit vector; "turns" — the latest customer turn, the earlier ones and the agent's last words before it side by
+# side (zeros where there are none), so a unit learns how much each part says (a reply to 请稍候 that only says
+# "二十分钟了" is a long wait).
+Reads = Literal["mixed", "turns"]
 
 
 def query_vectors(turn_vectors: Vectors) -> Vectors:
@@ -41,11 +47,20 @@ class ScenarioRecogniser:
     offset: float
     context_weight: float  # earlier customer turns count this much beside the latest one
     unsure_below: float  # a top probability under this is a guess: offer the general wording first
+    reads: Reads = "mixed"
 
-    def features(self, latest: Vectors, context: Vectors | None) -> Vectors:
-        """One vector per turn: the latest customer turn's, plus the earlier turns' at `context_weight`."""
+    def mixed(self, latest: Vectors, context: Vectors | None) -> Vectors:
+        """The latest customer turn's vector plus the earlier turns' at `context_weight`, unit length."""
         mixed = latest if context is None else latest + self.context_weight * context
         return np.asarray(mixed / max(float(np.linalg.norm(mixed)), 1e-12), dtype=np.float32)
+
+    def features(self, latest: Vectors, context: Vectors | None, agent: Vectors | None = None) -> Vectors:
+        """What the units read (see `Reads`); `agent`: the vector of the agent's last turn before the latest."""
+        if self.reads == "mixed":
+            return self.mixed(latest, context)
+        nothing = np.zeros_like(latest)
+        parts = [latest, nothing if context is None else context, nothing if agent is None else agent]
+        return np.asarray(np.concatenate(parts), dtype=np.float32)
 
     def logits(self, features: Vectors) -> np.ndarray:
         return np.asarray(features @ self.weights.T + self.bias, dtype=np.float64)
@@ -60,7 +75,8 @@ def save_recogniser(recogniser: ScenarioRecogniser, folder: Path, card: dict[str
     folder.mkdir(parents=True, exist_ok=True)
     np.savez(folder / WEIGHTS, weights=recogniser.weights, bias=recogniser.bias)
     card = {**card, "labels": list(recogniser.labels), "scale": recogniser.scale, "offset": recogniser.offset,
-            "context_weight": recogniser.context_weight, "unsure_below": recogniser.unsure_below}
+            "context_weight": recogniser.context_weight, "unsure_below": recogniser.unsure_below,
+            "reads": recogniser.reads}
     (folder / CARD).write_text(json.dumps(card, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
@@ -77,4 +93,4 @@ def load_recogniser(folder: Path, embedder_name: str) -> ScenarioRecogniser | No
     with np.load(folder / WEIGHTS) as arrays:
         weights, bias = arrays["weights"].astype(np.float32), arrays["bias"].astype(np.float32)
     return ScenarioRecogniser(tuple(card["labels"]), weights, bias, float(card["scale"]), float(card["offset"]),
-                              float(card["context_weight"]), float(card["unsure_below"]))
+                              float(card["context_weight"]), float(card["unsure_below"]), card.get("reads", "mixed"))

@@ -20,7 +20,7 @@ from copilot.suggest.models import (
 )
 from copilot.suggest.own import OwnSituations, own_situations
 from copilot.suggest.recogniser import ScenarioRecogniser, query_vectors
-from copilot.suggest.transcript import Turn, customer_turns, parse_transcript
+from copilot.suggest.transcript import Turn, agent_before_latest, customer_turns, parse_transcript
 from copilot.suggest.vectors import TurnVectors
 from copilot.text.normalize import match_key
 
@@ -54,6 +54,7 @@ class SuggestService:
         self._vectors = TurnVectors(retriever.embed_many, settings.turn_vectors_kept)
         uploaded = own_situations(rulebook) if recogniser is not None and settings.own_situations else []
         self._own = OwnSituations(uploaded, retriever.embed_many, settings)
+        self._reads_agent = recogniser is not None and recogniser.reads == "turns"
 
     def rank_scenarios(self, latest: str, context: str, channel: str | None = None,
                        mode: str | None = None, vectors: Vectors | None = None) -> list[RankedScenario]:
@@ -86,10 +87,12 @@ class SuggestService:
         # One model call at most: the turns' vectors (earlier turns usually known already) serve the scenario
         # ranking, the recogniser and the passage search.
         dense = (mode or self._retriever.mode) in ("dense", "hybrid")
-        turn_vectors = self._vectors.of([latest, *earlier]) if dense else None
-        queries = None if turn_vectors is None else query_vectors(turn_vectors)
+        agent = agent_before_latest(turns) if self._reads_agent else ""
+        turn_vectors = self._vectors.of([latest, *earlier] + ([agent] if agent else [])) if dense else None
+        queries = None if turn_vectors is None else query_vectors(turn_vectors[: 1 + len(earlier)])
+        agent_vector = turn_vectors[-1] if turn_vectors is not None and agent else None
         recognised = self._recognise(self.rank_scenarios(latest, context, request.channel, mode, queries),
-                                     queries, request.channel)
+                                     queries, request.channel, agent_vector)
         conversation = Conversation.of(turns)
         ranked = self._in_conversation(recognised.ranked, conversation)
         if not ranked:
@@ -108,15 +111,17 @@ class SuggestService:
             phase=conversation.phase(top.scenario.id, self._policy), unsure=recognised.unsure,
         )
 
-    def _recognise(self, ranked: list[RankedScenario], queries: Vectors | None, channel: str | None) -> Recognised:
+    def _recognise(self, ranked: list[RankedScenario], queries: Vectors | None, channel: str | None,
+                   agent: Vectors | None = None) -> Recognised:
         """Blend retrieval's scores with the recogniser's calibrated probabilities; an uploaded standard's
         situations, which the recogniser was not trained on, take theirs from their own texts (`OwnSituations`;
         switched off, they keep their retrieval score)."""
         if self._recogniser is None or queries is None:
             return Recognised(ranked, False)
         context = queries[1] if len(queries) > 1 else None
-        features = self._recogniser.features(queries[0], context)
-        probabilities = {**self._recogniser.probabilities(features), **self._own.probabilities(features)}
+        features = self._recogniser.features(queries[0], context, agent)
+        own = self._own.probabilities(self._recogniser.mixed(queries[0], context))
+        probabilities = {**self._recogniser.probabilities(features), **own}
         weight = self._settings.recogniser_weight
         retrieval = {r.scenario.id: r.score for r in ranked}
         blended = []

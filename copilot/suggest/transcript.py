@@ -55,6 +55,13 @@ def customer_turns(turns: list[Turn], context_turns: int = 2) -> tuple[str, list
     return customer[-1], customer[-1 - context_turns : -1]
 
 
+def agent_before_latest(turns: list[Turn]) -> str:
+    """What the agent said last before the latest customer turn ("" if nothing): a customer's "二十分钟了，人呢？"
+    means a long wait only after the agent's "请稍候"."""
+    last_customer = max((i for i, t in enumerate(turns) if t.role == "customer"), default=-1)
+    return next((t.text for t in reversed(turns[:last_customer]) if t.role == "agent"), "")
+
+
 def customer_queries(turns: list[Turn], context_turns: int = 2) -> tuple[str, str]:
     """The latest customer turn, and the earlier customer turns before it (joined, most recent last)."""
     latest, earlier = customer_turns(turns, context_turns)

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from copilot.suggest.recogniser import Reads
+
 
 class CheckerTrainConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -38,6 +40,8 @@ class RecogniserTrainConfig(BaseModel):
     regularisation: float = Field(default=4.0, gt=0, description="Inverse regularisation C of each unit.")
     context_weight: float = Field(default=0.35, ge=0, le=1,
                                   description="Earlier customer turns beside the latest (as suggest weighs them).")
+    reads: Reads = Field(default="mixed", description="mixed: the latest turn plus the earlier ones, one vector; "
+                         "turns: the latest, the earlier ones and the agent's last words side by side.")
     unsure_below: float = Field(default=0.2, gt=0, lt=1,
                                 description="A calibrated top probability under this is a guess: the recogniser "
                                 "says it is unsure (right less often than this).")

@@ -7,6 +7,7 @@ import random
 import shutil
 import time
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import numpy as np
 
 from copilot.embedding.base import Embedder, Vectors
 from copilot.suggest.recogniser import ScenarioRecogniser, query_vectors, save_recogniser
-from copilot.suggest.transcript import customer_turns, parse_transcript
+from copilot.suggest.transcript import agent_before_latest, customer_turns, parse_transcript
 from copilot.text.normalize import to_simplified
 from copilot.train.checker import Trained
 from copilot.train.config import RecogniserTrainConfig
@@ -41,17 +42,20 @@ def split_turns(turns: list[CustomerTurn], config: RecogniserTrainConfig) -> Spl
     return train, calibration, validation
 
 
-def turn_features(turns: list[CustomerTurn], embedder: Embedder, context_weight: float) -> Vectors:
-    """What the recogniser reads at run time: each customer turn embedded on its own, the latest one's vector
-    plus the earlier ones' summed (`query_vectors`), so training sees the vectors serving computes."""
-    parts = [customer_turns(parse_transcript(t.transcript)) for t in turns]
-    texts = sorted({to_simplified(text) for latest, earlier in parts for text in (latest, *earlier)})
+def turn_features(turns: list[CustomerTurn], embedder: Embedder, reader: ScenarioRecogniser) -> Vectors:
+    """What the recogniser reads at run time: each turn embedded on its own, the latest customer turn's vector,
+    the earlier ones' summed (`query_vectors`) and the agent's last words before it, put together by the
+    recogniser's own `features`, so training sees what serving computes."""
+    parsed = [parse_transcript(t.transcript) for t in turns]
+    parts = [(*customer_turns(p), agent_before_latest(p) if reader.reads == "turns" else "") for p in parsed]
+    texts = sorted({to_simplified(text) for latest, earlier, agent in parts for text in (latest, *earlier, agent)
+                    if text})
     vectors = dict(zip(texts, embedder.embed_queries(texts), strict=True))
     features = []
-    for latest, earlier in parts:
+    for latest, earlier, agent in parts:
         queries = query_vectors(np.stack([vectors[to_simplified(t)] for t in (latest, *earlier)]))
-        mixed = queries[0] if len(queries) == 1 else queries[0] + context_weight * queries[1]
-        features.append(mixed / max(float(np.linalg.norm(mixed)), 1e-12))
+        context = queries[1] if len(queries) > 1 else None
+        features.append(reader.features(queries[0], context, vectors[to_simplified(agent)] if agent else None))
     return np.asarray(np.stack(features), dtype=np.float32)
 
 
@@ -95,13 +99,14 @@ def train_recogniser(turns: list[CustomerTurn], embedder: Embedder, out: Path, c
     train, calibration, validation = split_turns(turns, config)
     train = train + (examples or [])
     labels = sorted({s for t in [*turns, *(examples or [])] for s in t.scenarios})
-    x = {name: turn_features(part, embedder, config.context_weight)
+    reader = ScenarioRecogniser(tuple(labels), np.zeros((0, 0)), np.zeros(0), 1.0, 0.0, config.context_weight, 0.0,
+                                config.reads)
+    x = {name: turn_features(part, embedder, reader)
          for name, part in (("train", train), ("calibration", calibration), ("validation", validation))}
     weights, bias = _fit_units(x["train"], _targets(train, labels), config.regularisation)
-    draft = ScenarioRecogniser(tuple(labels), weights, bias, 1.0, 0.0, config.context_weight, 0.0)
+    draft = replace(reader, weights=weights, bias=bias)
     scale, offset = _platt(draft.logits(x["calibration"]), _targets(calibration, labels))
-    recogniser = ScenarioRecogniser(tuple(labels), weights, bias, scale, offset, config.context_weight,
-                                    config.unsure_below)
+    recogniser = replace(draft, scale=scale, offset=offset, unsure_below=config.unsure_below)
     partial = out.with_name(out.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     save_recogniser(recogniser, partial, {

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -156,3 +158,18 @@ def test_own_situations_are_embedded_once_when_the_service_is_built(fake_copilot
         assert p["noisy-line"] > 0.9  # its own example: cosine 1, well past the midpoint
     assert calls == [len(noisy.examples) + len(noisy.approved)]
     assert not OwnSituations([], counting, fake_copilot.settings.suggest).probabilities(np.ones(3, np.float32))
+
+
+def test_a_recogniser_reading_turns_hears_the_agents_words_before_the_customer(fake_copilot: Copilot) -> None:
+    """Units that read only the agent's part: the same customer line goes to the scenario the agent's words point
+    to, and with no agent turn the recogniser has nothing to go on."""
+    labels = tuple(s.id for s in fake_copilot.knowledge.rulebook.scenarios)
+    hold = fake_copilot.retriever.embed("请您稍等，我帮您查询一下")
+    weights = np.zeros((len(labels), 3 * len(hold)), dtype=np.float32)
+    weights[labels.index("chat-long-wait"), 2 * len(hold):] = 12.0 * hold
+    recogniser = replace(_recogniser(fake_copilot, {}, unsure_below=0.3), weights=weights, reads="turns")
+    service = _with(fake_copilot, recogniser)
+    waited = service.suggest(SuggestRequest(transcript="坐席：请您稍等，我帮您查询一下\n客户：二十分钟了，人呢"))
+    assert waited.scenario is not None and waited.scenario.id == "chat-long-wait" and not waited.unsure
+    alone = service.suggest(SuggestRequest(transcript="客户：二十分钟了，人呢"))
+    assert alone.unsure

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from copilot.suggest.transcript import Turn, customer_queries, parse_transcript
+from copilot.suggest.transcript import Turn, agent_before_latest, customer_queries, parse_transcript
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,13 @@ def test_traditional_prefixes_keep_the_turn_text_as_written() -> None:
     turns = parse_transcript("來電人：我的寬頻又斷線了\n客服：您好\n客戶：第三次打來了")
     assert [(t.role, t.text) for t in turns] == [
         ("customer", "我的寬頻又斷線了"), ("agent", "您好"), ("customer", "第三次打來了")]
+
+
+@pytest.mark.parametrize(("text", "agent"), [
+    ("客户：我的订单还没发\n坐席：请稍候，我查一下\n客户：二十分钟了，人呢", "请稍候，我查一下"),
+    ("坐席：您好\n客户：宽带断了\n坐席：您是哪个小区的？", "您好"),  # what the agent said after it is not the cue
+    ("客户：宽带又断了", ""),
+    ("坐席：您好，请讲", ""),  # no customer turn: nothing came before it
+])
+def test_the_agents_words_before_the_latest_customer_turn(text: str, agent: str) -> None:
+    assert agent_before_latest(parse_transcript(text)) == agent
