@@ -132,8 +132,15 @@ def locate(haystack: str, needle: str) -> tuple[int, int] | None:
     key = match_key(needle)
     if not key:
         return None
-    norm = normalize(haystack)
+    norm = _normalised_haystack(haystack)
     at = norm.text.find(key)
     if at < 0:
         return None
     return norm.span(at, at + len(key))
+
+
+@lru_cache(maxsize=32)
+def _normalised_haystack(text: str) -> NormalizedText:
+    """A standard is searched for each of its quotes in turn (hundreds while the rulebook loads): normalise it
+    once. (NormalizedText is frozen; its origin list is only read.)"""
+    return normalize(text)
