@@ -2,7 +2,8 @@
 
 Larger knowledge bases are synthetic: each added passage joins the halves of two real passages, and its vector
 is the normalised sum of theirs plus a little noise, so 100x does not need tens of thousands of model calls.
-The search (BM25 over the texts, Chroma's HNSW over the vectors) sees a corpus of the real size.
+The search (BM25 over the texts; the vectors in memory, or in Chroma's HNSW above `memory_vectors_max`) sees
+a corpus of the real size.
 """
 
 from __future__ import annotations

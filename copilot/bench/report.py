@@ -81,8 +81,10 @@ def markdown(report: BenchReport) -> str:
           for p in report.check_growth),
         "",
         "Suggest latency by knowledge-base size. Added passages are synthetic: halves of two real passages joined, "
-        "their vector the normalised sum of the two real vectors plus noise, so BM25 and Chroma's HNSW search a "
-        "corpus of the stated size without tens of thousands of model calls.",
+        "their vector the normalised sum of the two real vectors plus noise, so BM25 and the dense search see a "
+        "corpus of the stated size without tens of thousands of model calls. Up to `retrieval.memory_vectors_max` "
+        "indexed documents (20,000) the vectors are searched in memory; above it, Chroma's HNSW searches the "
+        "passages.",
         "",
         _row("size", "passages", "indexed documents", "build s", "suggest p50 ms", "p99 ms"), _row(*["---"] * 6),
         *(_row(f"{p.factor}x", p.passages, p.documents, p.build_s, f"{p.suggest.p50_ms:.2f}",
