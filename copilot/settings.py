@@ -227,11 +227,12 @@ class CheckSettings(BaseModel):
         description="An agent's draft: report a window as a warning from this model confidence on.",
     )
     agent_block_threshold: float = Field(
-        default=0.95, ge=0, le=1,
+        default=0.8, ge=0, le=1,
         description="An agent's draft: a finding blocks sending from this model confidence on (false alarms "
         "cost the agent's trust, so only confident findings block alone; see agreeing_suspicions_threshold). "
-        "Chosen with it on the training report's validation split (docs/checker-training.md): 0.95 with two "
-        "agreeing suspicions from 0.5 halves the false-positive rate of 0.9 alone (0.023 against 0.045).",
+        "Chosen with it on the training report's validation split (docs/checker-training.md) for the model that "
+        "reads whole drafts: the best F1 with a false-positive rate under 0.03 (0.8 with two agreeing suspicions "
+        "from 0.7: F1 0.948, false-positive rate 0.029; 0.7 alone 0.956 / 0.052).",
     )
     held_draft_threshold: float = Field(
         default=0.5, ge=0, le=1,
@@ -242,17 +243,19 @@ class CheckSettings(BaseModel):
         "agent_block_threshold to mark only the confident ones.",
     )
     agreeing_suspicions_threshold: float = Field(
-        default=0.5, ge=0, le=1,
+        default=0.7, ge=0, le=1,
         description="An agent's draft with no confident finding: two separate clauses the model suspects of a "
         "blocking category from this confidence on block it together (and are both marked): an agent who "
         "rushes the customer and then says why rarely writes one offending clause. 1.0 turns it off.",
     )
     model_reject_threshold: float = Field(
-        default=0.8, ge=0, le=1,
+        default=0.5, ge=0, le=1,
         description="Model-written text (composed replies, fluent rewrites, answers): any finding from this "
-        "confidence on rejects the text. Invented facts are the claims check's to catch, so this bar is about "
-        "manner. Chosen on eval/scripted's sets 1-6 with the second checker model: from 0.5 to 0.8, grounded "
-        "replies used 0.851 -> 0.954 and rude or invented replies let through unchanged (1 of 46, 7 of 173).",
+        "confidence on rejects the text — at 0.5, every finding an agent would at least be warned of. Invented "
+        "facts are the claims check's to catch, so this bar is about manner. With the model that reads whole "
+        "drafts, on eval/scripted's sets (all seen): 0.5 against 0.8 keeps every rude reply of rude-replies-2/-3 "
+        "away (40 of 40 against 38) and one more invented reply, and uses 220 of 234 grounded replies against "
+        "221. (With the window model before it, 0.5 used 0.851 of grounded replies of sets 1-6 and 0.8 0.954.)",
     )
     own_rule_margin: float = Field(
         default=0.1, ge=0, le=2,

@@ -1,8 +1,11 @@
 """The trained compliance model: for each window of a draft, a probability per label and a vector.
 
-Two kinds of artifact, both written by `copilot train checker` into a folder with `model.json`:
-- `finetune`: the encoder fine-tuned for window classification, as ONNX (`model.onnx`, `tokenizer.json`);
-  one call gives the logits and the pooled vector.
+Three kinds of artifact, all written by `copilot train checker` into a folder with `model.json`:
+- `token`: the encoder fine-tuned to label every token of a whole draft, as ONNX (`model.onnx`,
+  `tokenizer.json`); a window's probabilities and vector are its tokens' means, so each clause is judged in the
+  context of the draft it is in.
+- `finetune`: the encoder fine-tuned for window classification, as ONNX; each window is judged alone, and one
+  call gives the logits and the pooled vector.
 - `head`: a multinomial logistic regression (`head.npz`) on the vectors of the product's embedder.
 """
 
@@ -24,21 +27,43 @@ COMPLIANT = "compliant"  # the label of a window with nothing forbidden in it
 BATCH = 16  # windows per model call
 
 
+Span = tuple[int, int]  # code-point offsets [start, end) in a text
+
+
 class ComplianceModel(Protocol):
     labels: list[str]
+    in_context: bool  # whether a window's verdict depends on the text around it
 
     def predict(self, texts: Sequence[str]) -> tuple[Vectors, Vectors]:
-        """(probabilities: one row per text, one column per label; L2-normalised vectors)."""
+        """Each text judged as a whole: (probabilities: one row per text, one column per label; L2-normalised
+        vectors)."""
+        ...
+
+    def judge(self, text: str, spans: Sequence[Span]) -> tuple[Vectors, Vectors]:
+        """Each span of `text` judged, as `predict` gives them: one row per span."""
         ...
 
 
-def _softmax(logits: np.ndarray) -> Vectors:
-    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-    out: Vectors = (shifted / shifted.sum(axis=1, keepdims=True)).astype(np.float32)
+def softmax(logits: np.ndarray) -> Vectors:
+    """Over the last axis (labels), for rows of windows or of tokens alike."""
+    shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    out: Vectors = (shifted / shifted.sum(axis=-1, keepdims=True)).astype(np.float32)
     return out
 
 
-class FinetunedModel:
+class _WindowsAlone:
+    """A model that judges a window by its own text only."""
+
+    in_context = False
+
+    def predict(self, texts: Sequence[str]) -> tuple[Vectors, Vectors]:
+        raise NotImplementedError
+
+    def judge(self, text: str, spans: Sequence[Span]) -> tuple[Vectors, Vectors]:
+        return self.predict([text[start:end] for start, end in spans])
+
+
+class FinetunedModel(_WindowsAlone):
     def __init__(self, folder: Path, labels: list[str], max_tokens: int, threads: int = 0) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
@@ -66,7 +91,7 @@ class FinetunedModel:
             logits[rows], pooled[rows] = part_logits, part_pooled
         if pooled is None:
             return logits, logits
-        return _softmax(logits), normalise_rows(pooled)
+        return softmax(logits), normalise_rows(pooled)
 
     def _run(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         feeds = token_feeds(self._tokenizer.encode_batch(texts))
@@ -74,7 +99,7 @@ class FinetunedModel:
         return logits, pooled
 
 
-class HeadModel:
+class HeadModel(_WindowsAlone):
     def __init__(self, folder: Path, labels: list[str], embedder: Embedder) -> None:
         self.labels = labels
         weights = np.load(folder / "head.npz")
@@ -83,7 +108,7 @@ class HeadModel:
 
     def predict(self, texts: Sequence[str]) -> tuple[Vectors, Vectors]:
         vectors = self._embedder.embed_queries(list(texts))
-        return _softmax(vectors @ self._weights.T + self._bias), vectors
+        return softmax(vectors @ self._weights.T + self._bias), vectors
 
 
 def load_model(folder: Path, embedder: Embedder | None = None) -> ComplianceModel:
@@ -94,6 +119,10 @@ def load_model(folder: Path, embedder: Embedder | None = None) -> ComplianceMode
     card = json.loads(card_path.read_text(encoding="utf-8"))
     if card["method"] == "finetune":
         return FinetunedModel(folder, card["labels"], card["max_tokens"])
+    if card["method"] == "token":
+        from copilot.check.token_model import TokenModel
+
+        return TokenModel(folder, card["labels"], card["max_tokens"])
     if embedder is None or embedder.name != card["embedder"]:
         raise BackendUnavailable(f"checker head in {folder} needs the embedder {card['embedder']!r}")
     return HeadModel(folder, card["labels"], embedder)

@@ -60,25 +60,36 @@ class SemanticDetector:
     def _predict(self, texts: list[str]) -> tuple[Vectors, Vectors]:
         return self._model.predict([to_simplified(t) for t in texts])
 
-    def _judged(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Probabilities and vectors per window text, cached: a draft is re-checked after every pause in typing."""
+    def _judged(self, text: str, found: list[Window]) -> tuple[np.ndarray, np.ndarray]:
+        """Probabilities and vectors per window, cached (a draft is re-checked after every pause in typing): by
+        window text for a model that judges windows alone, by the whole draft for one that reads it all."""
+        if self._model.in_context:
+            key = "\x00" + text  # never a window's text
+            if key not in self._cache:
+                judged = self._model.judge(to_simplified(text), [(w.start, w.end) for w in found])
+                self._remember({key: judged})
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        texts = [w.text for w in found]
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if missing:
             probabilities, vectors = self._predict(missing)
-            for i, text in enumerate(missing):
-                self._cache[text] = (probabilities[i], vectors[i])
-        for text in texts:
-            self._cache.move_to_end(text)
+            self._remember({t: (probabilities[i], vectors[i]) for i, t in enumerate(missing)})
+        for t in texts:
+            self._cache.move_to_end(t)
+        return np.vstack([self._cache[t][0] for t in texts]), np.vstack([self._cache[t][1] for t in texts])
+
+    def _remember(self, entries: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
+        self._cache.update(entries)
         while len(self._cache) > self._settings.clause_cache_size:
             self._cache.popitem(last=False)
-        return np.vstack([self._cache[t][0] for t in texts]), np.vstack([self._cache[t][1] for t in texts])
 
     def score(self, draft: Draft) -> list[Scored]:
         """Every window the model calls forbidden, with its confidence and nearest rule of that category."""
         found = [w for w in windows(draft.text) if collapsed_key(w.text) not in self._compliant_keys]
         if not found or self._rule_vectors is None:
             return []
-        probabilities, vectors = self._judged([w.text for w in found])
+        probabilities, vectors = self._judged(draft.text, found)
         similarity = vectors @ self._rule_vectors.T
         out = []
         for i, window in enumerate(found):

@@ -51,10 +51,23 @@ def train_checker(utterances: list[Utterance], base: Path | None, out: Path, con
     train, held = split(utterances, config.validation_share, config.seed)
     found = examples(train)
     texts, labels = [e.text for e in found], [LABELS.index(e.label) for e in found]
+    units = len(found)
     partial = out.with_name(out.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
-    if config.method == "finetune":
+    if config.method == "token":
+        from copilot.train.token_finetune import export_token_onnx, finetune_tokens
+
+        if base is None:
+            raise ValueError("fine-tuning needs the base model's folder")
+        model = finetune_tokens([to_simplified(u.text) for u in train], [u.span_offsets() for u in train],
+                                [LABELS.index(u.label) for u in train], len(LABELS), LABELS.index(COMPLIANT),
+                                base, config)
+        plain = export_token_onnx(model, partial / "model.onnx", config.quantise)
+        shutil.copy(base / "tokenizer.json", partial / "tokenizer.json")
+        embedder_name = None
+        units = len(train)  # the unit trained on is the whole utterance
+    elif config.method == "finetune":
         from copilot.train.finetune import export_onnx, finetune
 
         if base is None:
@@ -70,15 +83,15 @@ def train_checker(utterances: list[Utterance], base: Path | None, out: Path, con
         embedder_name = embedder.name
     card = {"method": config.method, "labels": list(LABELS), "max_tokens": config.max_tokens,
             "embedder": embedder_name, "base_model": base.name if base else None, "fingerprint": fingerprint,
-            "config": config.model_dump(), "examples": len(found), "utterances": len(train)}
+            "config": config.model_dump(), "examples": units, "utterances": len(train)}
     (partial / MODEL_CARD).write_text(json.dumps(card, ensure_ascii=False, indent=1), encoding="utf-8")
     trained = load_model(partial, embedder)
     metrics = validate(trained, held)
     metrics["sweep"] = sweep(trained, held)
-    if config.method == "finetune" and config.quantise:  # does int8 hold the float model's quality?
+    if config.method != "head" and config.quantise:  # does int8 hold the float model's quality?
         metrics["float32_sweep"] = _float32_sweep(plain, partial, held, card)
     metrics["training_seconds"] = round(time.perf_counter() - started, 1)
-    metrics["train_utterances"], metrics["train_windows"] = len(train), len(found)
+    metrics["train_utterances"], metrics["train_windows"] = len(train), units
     (partial / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=1), encoding="utf-8")
     shutil.rmtree(out, ignore_errors=True)
     partial.replace(out)
@@ -117,19 +130,19 @@ def verdicts(model: ComplianceModel, held: list[Utterance]) -> list[list[tuple[i
     """Per utterance: (start, end, label, confidence) of each window the model calls forbidden, under the
     product's rule that vague wording counts in return visits only."""
     out: list[list[tuple[int, int, str, float]]] = []
-    all_windows = [windows(u.text) for u in held]
-    flat = [to_simplified(w.text) for ws in all_windows for w in ws]
-    probabilities = model.predict(flat)[0] if flat else np.zeros((0, len(model.labels)))
-    at = 0
     compliant = model.labels.index(COMPLIANT)
-    for utterance, ws in zip(held, all_windows, strict=True):
+    for utterance in held:
+        ws = windows(utterance.text)
+        if not ws:
+            out.append([])
+            continue
+        probabilities = model.judge(to_simplified(utterance.text), [(w.start, w.end) for w in ws])[0]
         found = []
-        for w, row in zip(ws, probabilities[at : at + len(ws)], strict=True):
+        for w, row in zip(ws, probabilities, strict=True):
             best = int(row.argmax())
             label = model.labels[best]
             if best != compliant and (label != "vague" or utterance.channel == "outbound"):
                 found.append((w.start, w.end, label, float(1.0 - row[compliant])))
-        at += len(ws)
         out.append(found)
     return out
 

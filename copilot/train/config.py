@@ -12,17 +12,20 @@ from copilot.suggest.recogniser import Reads
 class CheckerTrainConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    method: Literal["finetune", "head"] = Field(
+    method: Literal["token", "finetune", "head"] = Field(
         default="finetune",
-        description="finetune: the encoder trained end to end for window classification, exported to ONNX; "
-        "head: a multinomial logistic regression on the frozen embedder's vectors.",
+        description="token: the encoder trained end to end to label every token of a whole utterance, exported "
+        "to ONNX; finetune: the same for window classification (each clause judged alone); head: a multinomial "
+        "logistic regression on the frozen embedder's vectors.",
     )
     seed: int = Field(default=13, description="Seeds the split, the shuffling and the initial weights.")
     validation_share: float = Field(default=0.15, gt=0, lt=0.5, description="Utterances held out per label.")
     epochs: int = Field(default=4, ge=1, le=50)
     batch_size: int = Field(default=32, ge=1, le=512)
     learning_rate: float = Field(default=8e-5, gt=0)
-    max_tokens: int = Field(default=64, ge=8, le=512, description="Longer windows are truncated.")
+    max_tokens: int = Field(default=64, ge=8, le=512,
+                            description="finetune: longer windows are truncated; token: longer drafts are cut at "
+                            "clause ends into pieces of this many tokens.")
     quantise: bool = Field(default=True, description="Export int8 weights (dynamic quantisation).")
     regularisation: float = Field(default=4.0, gt=0, description="head only: inverse regularisation C.")
 

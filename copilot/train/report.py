@@ -29,11 +29,12 @@ def write_report(trained: Trained, utterances: list[Utterance], path: Path) -> N
         f"`{card['fingerprint']}`). Machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}; training took {m['training_seconds']} s.",
         "",
-        f"**Base model.** {card['base_model'] if card['method'] == 'finetune' else card['embedder']}. {LICENCE}",
+        f"**Base model.** {card['embedder'] if card['method'] == 'head' else card['base_model']}. {LICENCE}",
         "",
         f"**Corpus.** {len(utterances)} utterances in `knowledge/training/checker/` ({m['train_utterances']} for "
-        f"training, {m['validation_utterances']} held out per label for validation; {m['train_windows']} "
-        "training windows = clauses and neighbouring clause pairs).",
+        f"training, {m['validation_utterances']} held out per label for validation; "
+        + ("each training utterance read whole, every token labelled)." if card["method"] == "token" else
+           f"{m['train_windows']} training windows = clauses and neighbouring clause pairs)."),
         "",
         "| label | utterances |", "|---|---|",
         *[f"| {label} | {labels[label]} |" for label in LABELS],

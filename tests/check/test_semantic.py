@@ -23,6 +23,8 @@ from copilot.train.corpus import LABELS
 class ScriptedModel:
     """Says each listed clause is (label, confidence); everything else is compliant."""
 
+    in_context = False
+
     def __init__(self, verdicts: dict[str, tuple[str, float]], vectors: dict[str, list[float]] | None = None) -> None:
         self.labels = list(LABELS)
         self.verdicts = verdicts
@@ -40,6 +42,28 @@ class ScriptedModel:
         vectors = np.array([self.vectors.get(t, [0.5, 0.5, 0.5, 0.5]) for t in texts], dtype=np.float32)
         return rows, vectors
 
+    def judge(self, text: str, spans: Sequence[tuple[int, int]]) -> tuple[Vectors, Vectors]:
+        return self.predict([text[s:e] for s, e in spans])
+
+
+class ContextModel(ScriptedModel):
+    """Reads whole drafts: a clause's verdict holds only in the draft it is listed with."""
+
+    in_context = True
+
+    def __init__(self, draft: str, verdicts: dict[str, tuple[str, float]]) -> None:
+        super().__init__(verdicts)
+        self.draft = draft
+        self.drafts: list[str] = []
+
+    def judge(self, text: str, spans: Sequence[tuple[int, int]]) -> tuple[Vectors, Vectors]:
+        self.drafts.append(text)
+        rows, vectors = self.predict([text[s:e] for s, e in spans])
+        if text != self.draft:
+            rows[:] = 0.0
+            rows[:, 0] = 1.0
+        return rows, vectors
+
 
 @pytest.fixture(scope="module")
 def rules(knowledge: Knowledge) -> RuleSet:
@@ -49,8 +73,8 @@ def rules(knowledge: Knowledge) -> RuleSet:
 
 
 def detect(rules: RuleSet, verdicts: dict[str, tuple[str, float]], text: str, author: str = "agent",
-           channel: str | None = None) -> list[tuple[str, str, str]]:
-    detector = SemanticDetector(rules, ScriptedModel(verdicts), CheckSettings())
+           channel: str | None = None, settings: CheckSettings | None = None) -> list[tuple[str, str, str]]:
+    detector = SemanticDetector(rules, ScriptedModel(verdicts), settings or CheckSettings())
     return [(v.text, v.category, v.severity) for v in detector.detect(Draft(text, channel, author=author))]
 
 
@@ -63,15 +87,22 @@ def test_windows_are_clauses_and_neighbour_pairs() -> None:
 
 @pytest.mark.parametrize(("confidence", "agent", "model"), [
     (0.98, "block", "block"),
-    (0.85, "warn", "block"),  # between the bar for model text (0.8) and the agent's (0.95)
+    (0.85, "warn", "block"),  # between the bar for model text (0.7 here) and the agent's (0.9 here)
+    (0.6, "warn", None),  # model text is judged from its own bar; an agent is reminded from warn_threshold
     (0.3, None, None),
 ])
 def test_agents_are_blocked_on_confident_findings_models_on_any(rules: RuleSet, confidence: float,
                                                                 agent: str | None, model: str | None) -> None:
     verdicts = {"这个您得问厂家": ("shirking", confidence)}
+    settings = CheckSettings(agent_block_threshold=0.9, model_reject_threshold=0.7)
     for author, expected in (("agent", agent), ("model", model)):
-        found = detect(rules, verdicts, "您好先生，这个您得问厂家", author)
+        found = detect(rules, verdicts, "您好先生，这个您得问厂家", author, settings=settings)
         assert found == ([("这个您得问厂家", "shirking", expected)] if expected else [])
+
+
+def test_model_text_is_held_to_a_stricter_bar_than_an_agent_by_default() -> None:
+    settings = CheckSettings()
+    assert settings.model_reject_threshold < settings.agent_block_threshold
 
 
 def test_wording_categories_only_warn_an_agent(rules: RuleSet) -> None:
@@ -144,7 +175,8 @@ def test_a_held_draft_marks_its_other_suspect_clauses_as_blocking(rules: RuleSet
 
 def test_without_a_confident_finding_suspicions_stay_warnings(rules: RuleSet) -> None:
     verdicts = {**HELD, "这个问题您去问厂家": ("shirking", 0.85)}
-    response = _service(rules, verdicts, agreeing_suspicions_threshold=0.9).check(CheckRequest(draft=HELD_DRAFT))
+    response = _service(rules, verdicts, agent_block_threshold=0.95,
+                        agreeing_suspicions_threshold=0.9).check(CheckRequest(draft=HELD_DRAFT))
     assert not response.flagged
     assert {v.severity for v in response.violations} == {"warn"}
 
@@ -167,3 +199,15 @@ def test_the_held_bar_is_a_setting_and_qa_findings_keep_the_plain_bar(rules: Rul
     assert [v.text for v in plain.violations if v.severity == "block"] == ["这个问题您去问厂家"]
     findings = _service(rules, HELD, held_draft_threshold=0.5).findings(CheckRequest(draft=HELD_DRAFT))
     assert [v.text for v in findings if v.severity == "block"] == ["这个问题您去问厂家"]
+
+
+def test_a_model_that_reads_the_whole_draft_judges_each_clause_in_it(rules: RuleSet) -> None:
+    """The same clause can be fine in one draft and an offence in another; the cache is per whole draft."""
+    rude = "我保证不了明天到，您自己看着办吧"
+    model = ContextModel(rude, {"我保证不了明天到": ("refusal", 0.97)})
+    detector = SemanticDetector(rules, model, CheckSettings())
+    found = [(v.text, v.category, v.severity) for v in detector.detect(Draft(rude, None))]
+    assert found == [("我保证不了明天到", "refusal", "block")]
+    assert detector.detect(Draft("我保证不了明天到，但我今晚八点前告诉您进度", None)) == []
+    detector.detect(Draft(rude, None))
+    assert model.drafts.count(rude) == 1  # the second check of the same draft came from the cache

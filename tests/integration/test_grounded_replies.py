@@ -6,7 +6,8 @@ the other sets, and run once: sets 1 and 2 were then read to improve the check (
 now); set 3 was written after the third version was frozen and read afterwards; set 4 (and rude-replies-2.jsonl) after
 the checker's bar for model text was raised to 0.7 for a run (it went back to 0.5); set 5 after claims check v4,
 set 6 after v5, set 7 and rude-replies-3.jsonl after v6 with the bar for model text at 0.8 (see the settings), set
-8 after v7. All are read now: the numbers of their one runs are below."""
+8 after v7. All are read now: the numbers of their one runs are below. Since then the checker model reads whole
+drafts and model text is rejected on any finding from 0.5 (every rude reply of both rude sets kept away)."""
 
 from __future__ import annotations
 
@@ -29,12 +30,12 @@ SETS = ("1", "2", "3", "4", "5", "6", "7", "8")
 # set 6 0.567 (17/30, claims check v5: ten were the checker model's findings on model text at 0.5, e.g. "今天加号我
 # 没办法给您保证" read as a promise); set 7 0.833 (25/30, claims check v6, model text rejected from 0.8: a range
 # 六七十元, a price said as 十二块三毛五 (12.35元), a refund refused two remedies later (退款和十倍赔偿…没法承诺), two
-# checker findings); set 8 0.867 (26/30, claims check v7: 15:15 for 三点一刻, three checker findings). The
-# floors are the measured shares now (claims check v7, model text
-# rejected from 0.8; all seven sets seen), to catch a regression; they are not the target. gr3-04 (a customer
-# closing a complaint) is an unsure turn: the complaint-closing phrasing that backed "24小时内" is not among the
-# phrasings the model is given.
-MIN_GROUNDED_USED = {"1": 0.95, "2": 0.86, "3": 0.86, "4": 0.96, "5": 0.96, "6": 0.86, "7": 0.93, "8": 0.86}
+# checker findings); set 8 0.867 (26/30, claims check v7: 15:15 for 三点一刻, three checker findings).
+# gr3-04 (a customer closing a complaint) is an unsure turn: the complaint-closing phrasing that backed
+# "24小时内" is not among the phrasings the model is given.
+# The floors are the measured shares now (claims check v7, the whole-draft checker model, model text rejected from
+# 0.5; all sets seen), to catch a regression; they are not the target.
+MIN_GROUNDED_USED = {"1": 0.95, "2": 0.93, "3": 1.0, "4": 1.0, "5": 0.96, "6": 0.83, "7": 0.96, "8": 0.86}
 # Invented replies of the held-out sets that reach the agent (the target is none): claims the grammar of
 # knowledge/replies.yaml does not see — a policy or a past event stated as fact (专家号只针对复诊患者开放, 调价是经过
 # 业主大会表决通过的, 已经被处罚过一次), a cause after a bare 因为 or with no cause word (这是…技师漏做了…), a note
@@ -46,10 +47,10 @@ MIN_GROUNDED_USED = {"1": 0.95, "2": 0.86, "3": 0.86, "4": 0.96, "5": 0.96, "6":
 # (系统显示…, 显示是由…代签收的) whose words the standard's passages happen to share.
 KNOWN_MISSES = {"ic4-28", "ic5-10", "ic6-06", "ic6-13", "ic6-14", "ic6-23", "ic8-04", "ic8-05", "ic8-06", "ic8-09",
                 "ic8-11", "ic8-13", "ic8-22", "ic8-23", "ic8-25"}
-# Rude replies that reach the agent (the target is none): rr2-18 "投诉是您的自由…您请便" with the second checker
-# model (highest window 0.44 against the model-text bar of 0.8; the first model had it at 0.55).
-# rr3-15 (held-out set 3, run once: 29 of 30 kept away) "我已经念得很慢了，您要是还听不懂的话…" at 0.7996.
-KNOWN_RUDE = {"rr2-18", "rr3-15"}
+# Rude replies that reach the agent (the target is none). The window model let two through: rr2-18
+# "投诉是您的自由…您请便" (highest window 0.44 against its model-text bar of 0.8) and rr3-15 (held-out set 3, run
+# once: 29 of 30 kept away) "我已经念得很慢了，您要是还听不懂的话…" at 0.7996; the whole-draft model rejects both.
+KNOWN_RUDE: set[str] = set()
 RUDE_SETS = ("rude-replies-2.jsonl", "rude-replies-3.jsonl")
 
 
