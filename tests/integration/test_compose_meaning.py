@@ -1,6 +1,7 @@
 """Model-written text is held to the stricter bar, with the real checker model: rude paraphrases a scripted model
-writes (in none of the project's lists, written after the model was frozen) never reach the agent, through
-/v1/suggest, the stream's final event and /v1/rewrite; a well-behaved model's replies are used."""
+writes (in none of the project's lists, written after a checker model was frozen: rude-replies.jsonl after the
+first, rude-replies-4.jsonl after the one that reads whole drafts) never reach the agent, through /v1/suggest, the
+stream's final event and /v1/rewrite; a well-behaved model's replies are used."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ def _final(scripted_client: TestClient, transcript: str) -> dict[str, object]:
     return composed
 
 
-@pytest.mark.parametrize("reply", replies("rude-replies.jsonl"))
+@pytest.mark.parametrize("reply", replies("rude-replies.jsonl") + replies("rude-replies-4.jsonl"))
 def test_no_rude_paraphrase_reaches_the_agent(scripted_client: TestClient, scripted_model: ScriptedLLM,
         reply: str) -> None:
     scripted_model.acts, scripted_model.requests = [Act(reply=reply)], []

@@ -30,7 +30,7 @@ def eval_texts() -> list[str]:
     for path in sorted(EVAL.rglob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             case = json.loads(line)
-            texts += [case[k] for k in ("draft", "question", "transcript") if isinstance(case.get(k), str)]
+            texts += [case[k] for k in ("draft", "question", "transcript", "reply") if isinstance(case.get(k), str)]
             turns = case.get("turns", []) + (case["transcript"] if isinstance(case.get("transcript"), list) else [])
             texts += [t["text"] for t in turns if isinstance(t, dict)]
             texts += case.get("replies", [])
