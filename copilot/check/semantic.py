@@ -127,8 +127,9 @@ class SemanticDetector:
                 kept.append(candidate)
         return [self._violation(draft, s) for s in kept]
 
-    @staticmethod
-    def _applies(scored: Scored, draft: Draft) -> bool:
+    def _applies(self, scored: Scored, draft: Draft) -> bool:
+        if scored.label in self._settings.warn_only_categories and not self._settings.model_wording:
+            return False  # wording is the style detector's word lists' to find (see CheckSettings.model_wording)
         return scored.label != "vague" or draft.channel == "outbound"  # vague wording is a fault in return visits
 
     def _violation(self, draft: Draft, scored: Scored) -> Violation:

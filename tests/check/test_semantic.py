@@ -107,8 +107,17 @@ def test_model_text_is_held_to_a_stricter_bar_than_an_agent_by_default() -> None
 
 def test_wording_categories_only_warn_an_agent(rules: RuleSet) -> None:
     verdicts = {"你要办什么业务": ("improper_address", 0.99)}
-    assert detect(rules, verdicts, "你要办什么业务") == [("你要办什么业务", "improper_address", "warn")]
-    assert detect(rules, verdicts, "你要办什么业务", "model") == [("你要办什么业务", "improper_address", "block")]
+    on = CheckSettings(model_wording=True)
+    assert detect(rules, verdicts, "你要办什么业务", settings=on) == [("你要办什么业务", "improper_address", "warn")]
+    assert detect(rules, verdicts, "你要办什么业务", "model", settings=on) == [
+        ("你要办什么业务", "improper_address", "block")]
+
+
+def test_the_models_wording_findings_are_left_to_the_word_lists_by_default(rules: RuleSet) -> None:
+    verdicts = {"你要办什么业务": ("improper_address", 0.99), "这个您得问厂家": ("shirking", 0.99)}
+    for author in ("agent", "model"):
+        found = detect(rules, verdicts, "你要办什么业务，这个您得问厂家", author)
+        assert [(text, category) for text, category, _ in found] == [("这个您得问厂家", "shirking")]
 
 
 def test_vague_wording_counts_in_return_visits_only(rules: RuleSet) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from copilot.check.service import CheckService
 from copilot.compose.engine import Final, Retry
 from copilot.compose.models import Composed, ComposeSuggestRequest
 from copilot.compose.service import ComposeService
@@ -124,8 +125,13 @@ def test_a_remedy_the_grounding_never_mentions_is_refused(fake_copilot: Copilot,
     service = _service(fake_copilot, tmp_path, "您好，给您带来不便很抱歉，马上为您赔偿五十元话费。", GOOD)
     composed = _compose(service, fake_copilot)
     assert (composed.origin, composed.attempts, composed.text) == ("llm", 2, GOOD)
-    composed = _compose(_service(fake_copilot, tmp_path, "这边为您申请免单。"), fake_copilot)
-    assert composed.fallback_reason == "unsupported_claim"
+    # the claims check's own verdict: the checker model (which reads 申请免单 as a promise too) is left out
+    exact = CheckService(fake_copilot.check.rules, None,
+                         fake_copilot.settings.check.model_copy(update={"detectors": ["lexicon", "pattern", "style"]}))
+    settings = make_settings(tmp_path, llm__mode="fake", llm__fake_responses=["这边为您申请免单。"])
+    service = ComposeService.build(settings, fake_copilot.knowledge.rulebook, fake_copilot.suggest, exact,
+                                   open_llm(settings))
+    assert _compose(service, fake_copilot).fallback_reason == "unsupported_claim"
 
 
 def test_suggest_and_compose_adds_the_reply_only_when_asked(fake_copilot: Copilot, tmp_path: Path) -> None:

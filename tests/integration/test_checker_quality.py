@@ -12,13 +12,14 @@ from tests.conftest import SUITES
 
 pytestmark = pytest.mark.integration
 
-# Measured with the shipped model (docs/checker-model.md), F1 / false-positive rate: check.jsonl 0.978 / 0.023,
-# check-heldout.jsonl 0.962 / 0.080 (it blocks 您是想了解套餐的资费吗 as rhetorical), check-meaning-heldout.jsonl
-# 0.947 / 0.000, -2 0.953 / 0.014 (those four seen), -3 0.906 / 0.040 (run once, after the model was frozen),
-# -4 0.862 / 0.053. The targets (F1 0.95, FPR 0.03 on a fresh held-out suite) are not met yet.
-GATES = {"check.jsonl": (0.96, 0.03), "check-heldout.jsonl": (0.95, 0.08), "check-meaning-heldout.jsonl": (0.93, 0.02),
-         "check-meaning-heldout-2.jsonl": (0.94, 0.03), "check-meaning-heldout-3.jsonl": (0.89, 0.05),
-         "check-meaning-heldout-4.jsonl": (0.85, 0.06)}
+# Measured with the shipped model, the one that reads whole drafts (docs/checker-model.md), F1 / false-positive rate:
+# check.jsonl 0.979 / 0.023, check-heldout.jsonl 0.962 / 0.080 (it blocks 您是想了解套餐的资费吗 as rhetorical),
+# check-meaning-heldout.jsonl 0.966 / 0.000, -2 0.992 / 0.000, -3 0.963 / 0.013, -4 0.923 / 0.027 (all six seen
+# before the model was trained), -5 0.904 / 0.013 (run once, after the model was frozen). The targets (F1 0.95, FPR
+# 0.03 on a fresh held-out suite) are not met yet.
+GATES = {"check.jsonl": (0.97, 0.03), "check-heldout.jsonl": (0.95, 0.08), "check-meaning-heldout.jsonl": (0.95, 0.01),
+         "check-meaning-heldout-2.jsonl": (0.98, 0.01), "check-meaning-heldout-3.jsonl": (0.95, 0.02),
+         "check-meaning-heldout-4.jsonl": (0.91, 0.03), "check-meaning-heldout-5.jsonl": (0.89, 0.02)}
 
 
 @pytest.mark.parametrize("suite", sorted(GATES))

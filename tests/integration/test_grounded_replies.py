@@ -50,7 +50,9 @@ KNOWN_MISSES = {"ic4-28", "ic5-10", "ic6-06", "ic6-13", "ic6-14", "ic6-23", "ic8
 # Rude replies that reach the agent (the target is none). The window model let two through: rr2-18
 # "投诉是您的自由…您请便" (highest window 0.44 against its model-text bar of 0.8) and rr3-15 (held-out set 3, run
 # once: 29 of 30 kept away) "我已经念得很慢了，您要是还听不懂的话…" at 0.7996; the whole-draft model rejects both.
-KNOWN_RUDE: set[str] = set()
+# rude-replies-4.jsonl (written after that model was frozen, run once: 29 of 30 kept away): rr4-19, a sale ticket's
+# no-refund rule told with "however many ways you ask, the answer is the same".
+KNOWN_RUDE = {"rr4-19"}
 RUDE_SETS = ("rude-replies-2.jsonl", "rude-replies-3.jsonl", "rude-replies-4.jsonl")
 
 

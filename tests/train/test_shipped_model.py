@@ -45,3 +45,17 @@ def test_the_shipped_recogniser_serves_the_default_embedder_and_every_scenario(k
     assert recogniser is not None and settings.embedding.mode == "onnx" and card["embedder"] == "st-m3e-small"
     assert set(recogniser.labels) == {s.id for s in knowledge.rulebook.scenarios}
     assert 0 < recogniser.unsure_below < 1 and recogniser.scale > 0
+
+
+def test_the_shipped_model_judges_windows_in_the_context_of_the_whole_draft() -> None:
+    """One call for the whole draft; a window's row is its tokens' mean, so a text judged alone (`predict`) and the
+    same text as the only window of a draft agree (up to int8's batch-dependent rounding)."""
+    model = load_model(Settings().check.model_dir)
+    text = "这个我们不管，您去找厂家吧"
+    alone, alone_vector = model.predict([text, "您好"])
+    judged, judged_vector = model.judge(text, [(0, len(text)), (0, 6)])
+    assert model.in_context and judged.shape == (2, len(model.labels))
+    assert np.abs(alone[0] - judged[0]).max() < 0.05 and float(alone_vector[0] @ judged_vector[0]) > 0.98
+    long = "您好，" + "我帮您查询一下订单的物流状态，" * 30 + "请您稍等。"
+    rows, vectors = model.judge(long, [(0, 2), (len(long) - 4, len(long) - 1)])  # cut into pieces, both ends read
+    assert np.allclose(rows.sum(axis=1), 1, atol=1e-3) and np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-3)
