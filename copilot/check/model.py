@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -63,19 +63,24 @@ class _WindowsAlone:
         return self.predict([text[start:end] for start, end in spans])
 
 
+def open_onnx(folder: Path, max_tokens: int, threads: int = 0) -> tuple[Any, Any]:
+    """The model's ONNX Runtime session and its tokenizer (truncating at `max_tokens`, padding batches)."""
+    import onnxruntime
+    from tokenizers import Tokenizer
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    session = onnxruntime.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tokenizer.enable_truncation(max_tokens)
+    tokenizer.enable_padding()
+    return session, tokenizer
+
+
 class FinetunedModel(_WindowsAlone):
     def __init__(self, folder: Path, labels: list[str], max_tokens: int, threads: int = 0) -> None:
-        import onnxruntime
-        from tokenizers import Tokenizer
-
         self.labels = labels
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        self._session = onnxruntime.InferenceSession(str(folder / "model.onnx"), options,
-                                                     providers=["CPUExecutionProvider"])
-        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self._tokenizer.enable_truncation(max_tokens)
-        self._tokenizer.enable_padding()
+        self._session, self._tokenizer = open_onnx(folder, max_tokens, threads)
 
     def predict(self, texts: Sequence[str]) -> tuple[Vectors, Vectors]:
         """Windows in batches of similar length: a draft's clause pairs are twice as long as its clauses, and one

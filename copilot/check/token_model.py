@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from copilot.check.model import Span, softmax
+from copilot.check.model import Span, open_onnx, softmax
 from copilot.embedding.base import Vectors, normalise_rows
 from copilot.embedding.onnx import token_feeds
 
@@ -39,17 +39,8 @@ class TokenModel:
     in_context = True
 
     def __init__(self, folder: Path, labels: list[str], max_tokens: int, threads: int = 0) -> None:
-        import onnxruntime
-        from tokenizers import Tokenizer
-
         self.labels = labels
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        self._session = onnxruntime.InferenceSession(str(folder / "model.onnx"), options,
-                                                     providers=["CPUExecutionProvider"])
-        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self._tokenizer.enable_truncation(max_tokens)
-        self._tokenizer.enable_padding()
+        self._session, self._tokenizer = open_onnx(folder, max_tokens, threads)
         # BERT's Chinese vocabulary is a character per token, so two special tokens aside the characters fit
         self._limit = max_tokens - 2
 

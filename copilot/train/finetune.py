@@ -112,7 +112,20 @@ def export_onnx(model: Any, target: Path, quantise: bool) -> Path:
     Returns the float32 export: `target` itself, or (quantised) a file beside it the caller removes."""
     import torch
 
-    class Classifier(torch.nn.Module):
+    def pooled(out: Any, attention_mask: Any) -> Any:
+        mask = attention_mask.unsqueeze(-1).to(out.hidden_states[-1].dtype)
+        mean = (out.hidden_states[-1] * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+        return out.logits, torch.nn.functional.normalize(mean, dim=-1)
+
+    return trace_to_onnx(traceable(model, pooled), ("logits", "pooled"), per_token=False, target=target,
+                         quantise=quantise)
+
+
+def traceable(model: Any, outputs: Callable[[Any, Any], tuple[Any, Any]]) -> Any:
+    """`model` behind the three BERT inputs, in eval mode, returning `outputs(its output, the attention mask)`."""
+    import torch
+
+    class Traced(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
             self.model = model
@@ -120,12 +133,9 @@ def export_onnx(model: Any, target: Path, quantise: bool) -> Path:
         def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
             out = self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids,
                              output_hidden_states=True)
-            mask = attention_mask.unsqueeze(-1).to(out.hidden_states[-1].dtype)
-            pooled = (out.hidden_states[-1] * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            return out.logits, torch.nn.functional.normalize(pooled, dim=-1)
+            return outputs(out, attention_mask)
 
-    return trace_to_onnx(Classifier().eval(), ("logits", "pooled"), per_token=False, target=target,
-                         quantise=quantise)
+    return Traced().eval()
 
 
 def trace_to_onnx(module: Any, outputs: tuple[str, str], per_token: bool, target: Path, quantise: bool) -> Path:

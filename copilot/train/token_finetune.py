@@ -8,7 +8,7 @@ from typing import Any
 
 from copilot.embedding.onnx import token_feeds
 from copilot.train.config import CheckerTrainConfig
-from copilot.train.finetune import loss_function, prepared, trace_to_onnx, train
+from copilot.train.finetune import loss_function, prepared, trace_to_onnx, traceable, train
 
 IGNORED = -100  # special and padding tokens: no loss
 
@@ -53,16 +53,5 @@ def finetune_tokens(texts: list[str], spans: list[list[tuple[int, int]]], labels
 def export_token_onnx(model: Any, target: Path, quantise: bool) -> Path:
     """Trace to ONNX: outputs `logits` (batch, tokens, labels) and `hidden` (batch, tokens, width); returns the
     float32 export as `trace_to_onnx` does."""
-    import torch
-
-    class Tagger(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.model = model
-
-        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-            out = self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids,
-                             output_hidden_states=True)
-            return out.logits, out.hidden_states[-1]
-
-    return trace_to_onnx(Tagger().eval(), ("logits", "hidden"), per_token=True, target=target, quantise=quantise)
+    tagger = traceable(model, lambda out, _mask: (out.logits, out.hidden_states[-1]))
+    return trace_to_onnx(tagger, ("logits", "hidden"), per_token=True, target=target, quantise=quantise)
