@@ -227,12 +227,12 @@ class CheckSettings(BaseModel):
         description="An agent's draft: report a window as a warning from this model confidence on.",
     )
     agent_block_threshold: float = Field(
-        default=0.8, ge=0, le=1,
+        default=0.7, ge=0, le=1,
         description="An agent's draft: a finding blocks sending from this model confidence on (false alarms "
         "cost the agent's trust, so only confident findings block alone; see agreeing_suspicions_threshold). "
         "Chosen with it on the training report's validation split (docs/checker-training.md) for the model that "
-        "reads whole drafts: the best F1 with a false-positive rate under 0.03 (0.8 with two agreeing suspicions "
-        "from 0.7: F1 0.948, false-positive rate 0.029; 0.7 alone 0.956 / 0.052).",
+        "reads whole drafts: the best F1 with a false-positive rate under 0.03 (0.7 with two agreeing suspicions "
+        "from 0.5: F1 0.964, false-positive rate 0.023; 0.8 with 0.5: 0.955 / 0.012).",
     )
     held_draft_threshold: float = Field(
         default=0.5, ge=0, le=1,
@@ -243,7 +243,7 @@ class CheckSettings(BaseModel):
         "agent_block_threshold to mark only the confident ones.",
     )
     agreeing_suspicions_threshold: float = Field(
-        default=0.7, ge=0, le=1,
+        default=0.5, ge=0, le=1,
         description="An agent's draft with no confident finding: two separate clauses the model suspects of a "
         "blocking category from this confidence on block it together (and are both marked): an agent who "
         "rushes the customer and then says why rarely writes one offending clause. 1.0 turns it off.",

@@ -173,7 +173,8 @@ HELD_DRAFT = "这个问题您去问厂家，我这边也很忙，有事您快说
 
 
 def test_a_held_draft_marks_its_other_suspect_clauses_as_blocking(rules: RuleSet) -> None:
-    response = _service(rules, HELD, held_draft_threshold=0.7).check(CheckRequest(draft=HELD_DRAFT))
+    response = _service(rules, HELD, held_draft_threshold=0.7, agent_block_threshold=0.95,
+                        agreeing_suspicions_threshold=0.9).check(CheckRequest(draft=HELD_DRAFT))
     found = {v.text: (v.severity, v.confidence) for v in response.violations}
     assert response.flagged
     assert found["这个问题您去问厂家"] == ("block", 0.98)
@@ -204,9 +205,10 @@ def test_two_agreeing_suspicions_block_together_from_their_own_bar(rules: RuleSe
 
 
 def test_the_held_bar_is_a_setting_and_qa_findings_keep_the_plain_bar(rules: RuleSet) -> None:
-    plain = _service(rules, HELD, held_draft_threshold=0.98).check(CheckRequest(draft=HELD_DRAFT))
+    bars = {"agent_block_threshold": 0.95, "agreeing_suspicions_threshold": 0.9}
+    plain = _service(rules, HELD, held_draft_threshold=0.98, **bars).check(CheckRequest(draft=HELD_DRAFT))
     assert [v.text for v in plain.violations if v.severity == "block"] == ["这个问题您去问厂家"]
-    findings = _service(rules, HELD, held_draft_threshold=0.5).findings(CheckRequest(draft=HELD_DRAFT))
+    findings = _service(rules, HELD, held_draft_threshold=0.5, **bars).findings(CheckRequest(draft=HELD_DRAFT))
     assert [v.text for v in findings if v.severity == "block"] == ["这个问题您去问厂家"]
 
 
