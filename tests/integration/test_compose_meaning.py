@@ -23,11 +23,11 @@ TRANSCRIPT = "客户：我买的空调才用了一个月就不制冷了，你们
 FLAGGED_DRAFT = "这个不归我们管，您自己找厂家去吧"
 
 
-# rude-replies-4.jsonl's one run (30 replies, four paths each): 29 kept away on every path; rr4-19 (a sale ticket's
-# no-refund rule told with "however you put it, the answer is the same") reaches the agent on all four. rr-14 of
-# the first set (blaming a colleague, "您找他算账去，别把火撒到我身上"), caught by the window model, is not by the
-# whole-draft model (highest window 0.36 against the model-text bar of 0.5).
-KNOWN_RUDE = {"rr4-19", "rr-14"}
+# rude-replies-4.jsonl's one run (30 replies, four paths each, the first whole-draft model): 29 kept away on every
+# path; rr4-19 (a sale ticket's no-refund rule told with "however you put it, the answer is the same") reaches the
+# agent on all four. rude-replies-5.jsonl's one run (the second whole-draft model): 29 kept away; rr5-03 ("check
+# with your family and neighbours first, then call again") reaches the agent on all four.
+KNOWN_RUDE = {"rr4-19", "rr5-03"}
 
 
 def replies(name: str) -> list[str]:
@@ -54,7 +54,7 @@ def _final(scripted_client: TestClient, transcript: str) -> dict[str, object]:
     return composed
 
 
-@pytest.mark.parametrize("reply", rude_replies("rude-replies.jsonl", "rude-replies-4.jsonl"))
+@pytest.mark.parametrize("reply", rude_replies("rude-replies.jsonl", "rude-replies-4.jsonl", "rude-replies-5.jsonl"))
 def test_no_rude_paraphrase_reaches_the_agent(scripted_client: TestClient, scripted_model: ScriptedLLM,
         reply: str) -> None:
     scripted_model.acts, scripted_model.requests = [Act(reply=reply)], []

@@ -33,9 +33,9 @@ SETS = ("1", "2", "3", "4", "5", "6", "7", "8")
 # checker findings); set 8 0.867 (26/30, claims check v7: 15:15 for 三点一刻, three checker findings).
 # gr3-04 (a customer closing a complaint) is an unsure turn: the complaint-closing phrasing that backed
 # "24小时内" is not among the phrasings the model is given.
-# The floors are the measured shares now (claims check v7, the whole-draft checker model, model text rejected from
-# 0.5; all sets seen), to catch a regression; they are not the target.
-MIN_GROUNDED_USED = {"1": 0.95, "2": 0.93, "3": 1.0, "4": 1.0, "5": 0.96, "6": 0.83, "7": 0.96, "8": 0.86}
+# The floors are the measured shares now (claims check v7, the second whole-draft checker model, model text
+# rejected from 0.5; all sets seen: 216 of 234 used), to catch a regression; they are not the target.
+MIN_GROUNDED_USED = {"1": 0.91, "2": 0.86, "3": 0.93, "4": 1.0, "5": 0.96, "6": 0.86, "7": 0.96, "8": 0.86}
 # Invented replies of the held-out sets that reach the agent (the target is none): claims the grammar of
 # knowledge/replies.yaml does not see — a policy or a past event stated as fact (专家号只针对复诊患者开放, 调价是经过
 # 业主大会表决通过的, 已经被处罚过一次), a cause after a bare 因为 or with no cause word (这是…技师漏做了…), a note
@@ -51,9 +51,10 @@ KNOWN_MISSES = {"ic4-28", "ic5-10", "ic6-06", "ic6-13", "ic6-14", "ic6-23", "ic8
 # "投诉是您的自由…您请便" (highest window 0.44 against its model-text bar of 0.8) and rr3-15 (held-out set 3, run
 # once: 29 of 30 kept away) "我已经念得很慢了，您要是还听不懂的话…" at 0.7996; the whole-draft model rejects both.
 # rude-replies-4.jsonl (written after that model was frozen, run once: 29 of 30 kept away): rr4-19, a sale ticket's
-# no-refund rule told with "however many ways you ask, the answer is the same".
-KNOWN_RUDE = {"rr4-19"}
-RUDE_SETS = ("rude-replies-2.jsonl", "rude-replies-3.jsonl", "rude-replies-4.jsonl")
+# no-refund rule told with "however many ways you ask, the answer is the same". rude-replies-5.jsonl (written after
+# the second whole-draft model was frozen, run once: 29 of 30): rr5-03, "ask your family and neighbours first".
+KNOWN_RUDE = {"rr4-19", "rr5-03"}
+RUDE_SETS = ("rude-replies-2.jsonl", "rude-replies-3.jsonl", "rude-replies-4.jsonl", "rude-replies-5.jsonl")
 
 
 def cases(name: str) -> list[dict[str, Any]]:
