@@ -44,72 +44,64 @@ class TokenModel:
         # BERT's Chinese vocabulary is a character per token, so two special tokens aside the characters fit
         self._limit = max_tokens - 2
 
+    def _read(self, texts: list[str]) -> list[tuple[Vectors, Vectors, np.ndarray]]:
+        """One model call for `texts` (each within the model's window): per text and character, the label
+        probabilities, the hidden state, and whether a token covers it."""
+        encodings = self._tokenizer.encode_batch(texts)
+        logits, states = self._session.run(["logits", "hidden"], token_feeds(encodings))
+        rows = softmax(logits)
+        out = []
+        for i, (text, encoding) in enumerate(zip(texts, encodings, strict=True)):
+            probabilities = np.zeros((len(text), rows.shape[-1]), dtype=np.float32)
+            hidden = np.zeros((len(text), states.shape[-1]), dtype=np.float32)
+            covered = np.zeros(len(text), dtype=bool)
+            for t, (start, end) in enumerate(encoding.offsets):
+                if encoding.special_tokens_mask[t] or end <= start:
+                    continue
+                probabilities[start:end] = rows[i, t]
+                hidden[start:end] = states[i, t]
+                covered[start:end] = True
+            out.append((probabilities, hidden, covered))
+        return out
+
     def characters(self, text: str) -> tuple[Vectors, Vectors, np.ndarray]:
         """Per character of `text`: label probabilities, hidden state, and whether a token covers it."""
         spans = pieces(text, self._limit)
-        probabilities = np.zeros((len(text), len(self.labels)), dtype=np.float32)
-        hidden: Vectors | None = None
-        covered = np.zeros(len(text), dtype=bool)
+        read: list[tuple[Vectors, Vectors, np.ndarray]] = []
         for first in range(0, len(spans), PIECES_PER_CALL):
-            batch = spans[first : first + PIECES_PER_CALL]
-            encodings = self._tokenizer.encode_batch([text[s:e] for s, e in batch])
-            logits, states = self._session.run(["logits", "hidden"], token_feeds(encodings))
-            rows = softmax(logits)
-            if hidden is None:
-                hidden = np.zeros((len(text), states.shape[-1]), dtype=np.float32)
-            for i, ((offset, _), encoding) in enumerate(zip(batch, encodings, strict=True)):
-                for t, (start, end) in enumerate(encoding.offsets):
-                    if encoding.special_tokens_mask[t] or end <= start:
-                        continue
-                    probabilities[offset + start : offset + end] = rows[i, t]
-                    hidden[offset + start : offset + end] = states[i, t]
-                    covered[offset + start : offset + end] = True
-        return probabilities, hidden if hidden is not None else probabilities, covered
+            read += self._read([text[s:e] for s, e in spans[first : first + PIECES_PER_CALL]])
+        # the pieces are consecutive and cover the text, so their rows join in order
+        probabilities, hidden, covered = (np.concatenate(part) for part in zip(*read, strict=True))
+        return probabilities, hidden, covered
+
+    def _mean(self, read: tuple[Vectors, Vectors, np.ndarray], start: int, end: int) -> tuple[Vectors, Vectors]:
+        """A span's probabilities and vector: the mean over the characters a token covers, so a token counts as
+        many times as it has characters."""
+        probabilities, hidden, covered = read
+        inside = covered[start:end]
+        if not inside.any():  # nothing the tokenizer reads (spaces): nothing to find
+            compliant = np.zeros(len(self.labels), dtype=np.float32)
+            compliant[self.labels.index("compliant")] = 1.0
+            return compliant, np.zeros(hidden.shape[1], dtype=np.float32)
+        return probabilities[start:end][inside].mean(axis=0), hidden[start:end][inside].mean(axis=0)
 
     def judge(self, text: str, spans: Sequence[Span]) -> tuple[Vectors, Vectors]:
-        probabilities, hidden, covered = self.characters(text)
-        compliant = np.zeros(len(self.labels), dtype=np.float32)
-        compliant[self.labels.index("compliant")] = 1.0
-        rows, vectors = [], []
-        for start, end in spans:
-            inside = covered[start:end]
-            if not inside.any():  # nothing the tokenizer reads (spaces): nothing to find
-                rows.append(compliant)
-                vectors.append(np.zeros(hidden.shape[1], dtype=np.float32))
-                continue
-            rows.append(probabilities[start:end][inside].mean(axis=0))
-            vectors.append(hidden[start:end][inside].mean(axis=0))
-        return np.vstack(rows), normalise_rows(np.vstack(vectors))
+        read = self.characters(text)
+        means = [self._mean(read, start, end) for start, end in spans]
+        return np.vstack([m[0] for m in means]), normalise_rows(np.vstack([m[1] for m in means]))
 
     def predict(self, texts: Sequence[str]) -> tuple[Vectors, Vectors]:
-        """Each text as one span, in batches (the rulebook's phrasings at start-up): the same means as `judge`,
-        each token weighted by the characters it covers."""
-        rows: list[np.ndarray] = []
-        vectors: list[np.ndarray] = []
-        for first in range(0, len(texts), PIECES_PER_CALL):
-            batch = list(texts[first : first + PIECES_PER_CALL])
-            if any(len(text) > self._limit for text in batch):  # a long text is cut into pieces
-                for text in batch:
-                    p, v = self.judge(text, [(0, len(text))])
-                    rows.append(p[0])
-                    vectors.append(v[0])
-                continue
-            encodings = self._tokenizer.encode_batch(batch)
-            logits, states = self._session.run(["logits", "hidden"], token_feeds(encodings))
-            probabilities = softmax(logits)
-            for i, encoding in enumerate(encodings):
-                weights = np.array([0 if special else max(end - start, 0) for special, (start, end)
-                                    in zip(encoding.special_tokens_mask, encoding.offsets, strict=True)],
-                                   dtype=np.float32)
-                if not weights.any():
-                    p, v = self.judge(batch[i], [(0, len(batch[i]))])
-                    rows.append(p[0])
-                    vectors.append(v[0])
-                    continue
-                weights /= weights.sum()
-                rows.append(weights @ probabilities[i])
-                vectors.append(weights @ states[i])
-        if not rows:
+        """Each text as one span, in batches (the rulebook's phrasings at start-up): the same means as `judge`."""
+        if not texts:
             width = len(self.labels)
             return np.zeros((0, width), dtype=np.float32), np.zeros((0, width), dtype=np.float32)
-        return np.vstack(rows).astype(np.float32), normalise_rows(np.vstack(vectors))
+        means: list[tuple[Vectors, Vectors]] = []
+        for first in range(0, len(texts), PIECES_PER_CALL):
+            batch = list(texts[first : first + PIECES_PER_CALL])
+            if all(len(text) <= self._limit for text in batch):
+                read = self._read(batch)
+            else:  # a long text is cut into pieces
+                read = [self.characters(text) for text in batch]
+            means += [self._mean(r, 0, len(text)) for r, text in zip(read, batch, strict=True)]
+        return (np.vstack([m[0] for m in means]).astype(np.float32),
+                normalise_rows(np.vstack([m[1] for m in means])))

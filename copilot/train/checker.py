@@ -49,38 +49,14 @@ def train_checker(utterances: list[Utterance], base: Path | None, out: Path, con
     """Train on all but the validation split, measure on it, write the model and its card to `out`."""
     started = time.perf_counter()
     train, held = split(utterances, config.validation_share, config.seed)
-    found = examples(train)
-    texts, labels = [e.text for e in found], [LABELS.index(e.label) for e in found]
-    units = len(found)
     partial = out.with_name(out.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
+    plain: Path | None  # the float export, kept to compare with int8
     if config.method == "token":
-        from copilot.train.token_finetune import export_token_onnx, finetune_tokens
-
-        if base is None:
-            raise ValueError("fine-tuning needs the base model's folder")
-        model = finetune_tokens([to_simplified(u.text) for u in train], [u.span_offsets() for u in train],
-                                [LABELS.index(u.label) for u in train], len(LABELS), LABELS.index(COMPLIANT),
-                                base, config)
-        plain = export_token_onnx(model, partial / "model.onnx", config.quantise)
-        shutil.copy(base / "tokenizer.json", partial / "tokenizer.json")
-        embedder_name = None
-        units = len(train)  # the unit trained on is the whole utterance
-    elif config.method == "finetune":
-        from copilot.train.finetune import export_onnx, finetune
-
-        if base is None:
-            raise ValueError("fine-tuning needs the base model's folder")
-        model = finetune(texts, labels, len(LABELS), base, config)
-        plain = export_onnx(model, partial / "model.onnx", config.quantise)
-        shutil.copy(base / "tokenizer.json", partial / "tokenizer.json")
-        embedder_name = None
+        plain, units, embedder_name = _fit_tokens(train, base, config, partial), len(train), None
     else:
-        if embedder is None:
-            raise ValueError("the head method needs the embedder")
-        _fit_head(texts, labels, embedder, config, partial)
-        embedder_name = embedder.name
+        plain, units, embedder_name = _fit_windows(train, base, config, partial, embedder)
     card = {"method": config.method, "labels": list(LABELS), "max_tokens": config.max_tokens,
             "embedder": embedder_name, "base_model": base.name if base else None, "fingerprint": fingerprint,
             "config": config.model_dump(), "examples": units, "utterances": len(train)}
@@ -88,7 +64,7 @@ def train_checker(utterances: list[Utterance], base: Path | None, out: Path, con
     trained = load_model(partial, embedder)
     metrics = validate(trained, held)
     metrics["sweep"] = sweep(trained, held)
-    if config.method != "head" and config.quantise:  # does int8 hold the float model's quality?
+    if plain is not None and config.quantise:  # does int8 hold the float model's quality?
         metrics["float32_sweep"] = _float32_sweep(plain, partial, held, card)
     metrics["training_seconds"] = round(time.perf_counter() - started, 1)
     metrics["train_utterances"], metrics["train_windows"] = len(train), units
@@ -96,6 +72,41 @@ def train_checker(utterances: list[Utterance], base: Path | None, out: Path, con
     shutil.rmtree(out, ignore_errors=True)
     partial.replace(out)
     return Trained(out, metrics)
+
+
+def _fit_tokens(train: list[Utterance], base: Path | None, config: CheckerTrainConfig, partial: Path) -> Path:
+    """Fine-tune on whole utterances, every token labelled; the unit trained on is the utterance."""
+    from copilot.train.token_finetune import export_token_onnx, finetune_tokens
+
+    if base is None:
+        raise ValueError("fine-tuning needs the base model's folder")
+    model = finetune_tokens([to_simplified(u.text) for u in train], [u.span_offsets() for u in train],
+                            [LABELS.index(u.label) for u in train], len(LABELS), LABELS.index(COMPLIANT),
+                            base, config)
+    plain = export_token_onnx(model, partial / "model.onnx", config.quantise)
+    shutil.copy(base / "tokenizer.json", partial / "tokenizer.json")
+    return plain
+
+
+def _fit_windows(train: list[Utterance], base: Path | None, config: CheckerTrainConfig, partial: Path,
+                 embedder: Embedder | None) -> tuple[Path | None, int, str | None]:
+    """Fine-tune (`finetune`) or fit a head (`head`) on the utterances' clause windows; returns the float
+    export (fine-tuning only), the number of windows and the embedder the head reads."""
+    found = examples(train)
+    texts, labels = [e.text for e in found], [LABELS.index(e.label) for e in found]
+    if config.method == "finetune":
+        from copilot.train.finetune import export_onnx, finetune
+
+        if base is None:
+            raise ValueError("fine-tuning needs the base model's folder")
+        model = finetune(texts, labels, len(LABELS), base, config)
+        plain = export_onnx(model, partial / "model.onnx", config.quantise)
+        shutil.copy(base / "tokenizer.json", partial / "tokenizer.json")
+        return plain, len(found), None
+    if embedder is None:
+        raise ValueError("the head method needs the embedder")
+    _fit_head(texts, labels, embedder, config, partial)
+    return None, len(found), embedder.name
 
 
 def _float32_sweep(plain: Path, folder: Path, held: list[Utterance],
