@@ -18,7 +18,7 @@ feedback_app = typer.Typer(help="What agents reported from the sidebar.", no_arg
 @train_app.command("checker")
 def train_checker_command(
     out: Annotated[Path | None, typer.Option(help="Output folder (default: check.model_dir).")] = None,
-    method: Annotated[str | None, typer.Option(help="finetune or head (default: the config's).")] = None,
+    method: Annotated[str | None, typer.Option(help="token, finetune or head (default: the config's).")] = None,
     report: Annotated[Path | None, typer.Option(help="Also write the training report (Markdown) here.")] = None,
 ) -> None:
     """Train the checker model on knowledge/training/checker (seeded; config.yaml beside the corpus) and write

@@ -227,12 +227,12 @@ class CheckSettings(BaseModel):
         description="An agent's draft: report a window as a warning from this model confidence on.",
     )
     agent_block_threshold: float = Field(
-        default=0.7, ge=0, le=1,
+        default=0.8, ge=0, le=1,
         description="An agent's draft: a finding blocks sending from this model confidence on (false alarms "
         "cost the agent's trust, so only confident findings block alone; see agreeing_suspicions_threshold). "
         "Chosen with it on the training report's validation split (docs/checker-training.md) for the model that "
-        "reads whole drafts: the best F1 with a false-positive rate under 0.03 (0.7 with two agreeing suspicions "
-        "from 0.5: F1 0.964, false-positive rate 0.023; 0.8 with 0.5: 0.955 / 0.012).",
+        "reads whole drafts: the best F1 with a false-positive rate under 0.03 (0.8 with two agreeing suspicions "
+        "from 0.7: F1 0.944, false-positive rate 0.030; 0.7 with 0.5: 0.948 / 0.048; 0.9 with 0.5: 0.933 / 0.014).",
     )
     held_draft_threshold: float = Field(
         default=0.5, ge=0, le=1,
@@ -243,7 +243,7 @@ class CheckSettings(BaseModel):
         "agent_block_threshold to mark only the confident ones.",
     )
     agreeing_suspicions_threshold: float = Field(
-        default=0.5, ge=0, le=1,
+        default=0.7, ge=0, le=1,
         description="An agent's draft with no confident finding: two separate clauses the model suspects of a "
         "blocking category from this confidence on block it together (and are both marked): an agent who "
         "rushes the customer and then says why rarely writes one offending clause. 1.0 turns it off.",
@@ -260,8 +260,9 @@ class CheckSettings(BaseModel):
     own_rule_margin: float = Field(
         default=0.1, ge=0, le=2,
         description="A finding of the model cites the nearest forbidden phrasing of its category; a phrasing of a "
-        "customer's own uploaded standard is cited instead when its similarity is within this much of the "
-        "nearest (an agent of that centre is held to its own standard). 0 cites the nearest alone.",
+        "customer's own uploaded standard, of any category, is cited instead when its similarity is within this "
+        "much of the nearest (an agent of that centre is held to its own standard; the category the extractor "
+        "proposed for an item is a guess on a phrase out of context). 0 cites the nearest alone.",
     )
     model_wording: bool = Field(
         default=False,

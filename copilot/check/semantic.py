@@ -45,9 +45,6 @@ class SemanticDetector:
             self._by_category.setdefault(rule.category, []).append(i)
         # the rules of the customer's own standards, by category and in all
         self._own = [i for i, rule in enumerate(self._rules) if rule.citation.document in rules.own]
-        self._own_by_category: dict[str, list[int]] = {}
-        for i in self._own:
-            self._own_by_category.setdefault(self._rules[i].category, []).append(i)
         self._ruleset = rules
         self._cache: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         # the standard's own wording is never a paraphrase of forbidden language
@@ -103,15 +100,17 @@ class SemanticDetector:
     def _nearest_rule(self, similarity: np.ndarray, label: str) -> Rule:
         candidates = self._by_category.get(label)
         best = max(candidates or range(len(self._rules)), key=lambda j: similarity[j])
-        own = self._own_by_category.get(label) if candidates else self._own
-        if own:  # the customer's own standard is cited where one of its rules is about as near
-            nearest_own = max(own, key=lambda j: similarity[j])
+        # the customer's own standard is cited where one of its rules is about as near, whatever category the
+        # extractor proposed for it (a proposed category is the model's guess on a phrase out of context)
+        if self._own:
+            nearest_own = max(self._own, key=lambda j: similarity[j])
             if similarity[nearest_own] >= similarity[best] - self._settings.own_rule_margin:
                 best = nearest_own
         rule = self._rules[best]
         if rule.category == label:
             return rule
-        # no rule of the model's category in the rulebook: the nearest one's citation, the model's category
+        # a rule of another category (none of the model's in the rulebook, or the customer's own cited): its
+        # citation and alternative, the model's category
         return Rule(rule.id, rule.text, label, rule.severity, rule.alternative, rule.citation, rule.scenario_id,
                     self._ruleset.reason(label))
 

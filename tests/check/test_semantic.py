@@ -153,6 +153,20 @@ def test_a_customers_own_standard_is_cited_when_its_rule_is_about_as_near(rules:
     assert SemanticDetector(rules, model, CheckSettings()).detect(Draft("您去营业厅问吧"))[0].rule_id == nearest.id
 
 
+def test_a_customers_own_rule_of_another_category_is_cited_with_the_models_category(rules: RuleSet) -> None:
+    nearest = next(r for r in rules.forbidden if r.category == "shirking" and len(r.text) >= 4)
+    own = next(r for r in rules.forbidden if r.category == "impatient" and len(r.text) >= 4
+               and r.citation.document != nearest.citation.document)
+    vectors = {"您去营业厅问吧": [1.0, 0, 0, 0], nearest.text: [1.0, 0, 0, 0], own.text: [0.95, 0.31, 0, 0]}
+    vectors |= {r.text: [0, 0, 1.0, 0] for r in rules.forbidden if r.text not in vectors}
+    model = ScriptedModel({"您去营业厅问吧": ("shirking", 0.99)}, vectors)
+    theirs = replace(rules, own=frozenset({own.citation.document}))
+    (violation,) = SemanticDetector(theirs, model, CheckSettings(own_rule_margin=0.1)).detect(Draft("您去营业厅问吧"))
+    assert violation.citation.document == own.citation.document and violation.category == "shirking"
+    (farther,) = SemanticDetector(theirs, model, CheckSettings(own_rule_margin=0.01)).detect(Draft("您去营业厅问吧"))
+    assert farther.rule_id == nearest.id
+
+
 def test_standard_wording_is_never_judged_and_predictions_are_cached(rules: RuleSet) -> None:
     own = "对不起，您的电话杂音太大，听不清，请您换一部电话再次打来好吗？再见！"
     model = ScriptedModel({w.text: ("impatient", 0.99) for w in windows(own)})

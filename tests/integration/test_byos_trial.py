@@ -53,15 +53,18 @@ pytestmark = pytest.mark.integration
 # upload's, and hos-c-24 (a referral to the hospital's complaint line done right) is blocked. With the second
 # whole-draft model (trained with long replies too), air-c-12, exp-c-08, exp-c-09, exp-c-10, gas-c-07 and ins-c-10
 # pass; hos-c-17 cites the manual's rule, ins-c-08 (有意见你去投诉好了 after a polite explanation) passes unblocked,
-# and ins-c-35 (an offer to chase the payment with finance, 不用您自己去跑银行) is blocked.
+# and ins-c-35 (an offer to chase the payment with finance, 不用您自己去跑银行) is blocked. With the third
+# (trained with restated complaints, kept commitments and fluent offences too; blocking from 0.8) and the customer's
+# own rules cited whatever their proposed category, ins-c-08, ins-c-09 and ins-c-35 pass; gas-c-18 (小事自己弄一下)
+# cites the manual's rule, and ins-c-10 passes unblocked again.
 KNOWN_MISSES: dict[str, set[str]] = {
     "water-utility-standard": {"byos-c-09", "byos-s-08"},
     "online-retail-returns-standard": {"rr-s-04", "rr-s-05", "rr-s-06", "rr-s-13"},
     # Its one run (extractor as of the heading fix): two forbidden drafts blocked citing a seed's rule, two passed
     # (等着吧 and 明天再打吧 with no listed word around them), and eight customer turns got a seed scenario's
     # phrasings instead of the upload's (the recogniser knows the seeds' bill and repair scenarios, not these).
-    "gas-utility-standard": {"gas-c-30", "gas-s-01", "gas-s-03", "gas-s-04", "gas-s-07", "gas-s-10", "gas-s-11",
-                             "gas-s-13", "gas-s-14"},
+    "gas-utility-standard": {"gas-c-18", "gas-c-30", "gas-s-01", "gas-s-03", "gas-s-04", "gas-s-07", "gas-s-10",
+                             "gas-s-11", "gas-s-13", "gas-s-14"},
     # Its one run (same extractor; hos-s-04 dropped afterwards by the near-duplicate guard, a 在吗 turn): 14 of 19
     # forbidden drafts blocked citing it, 10 of 11 near misses passed, 6 of 15 customer turns with its √ phrasing
     # in the top 3 — two √ quotes with an enumeration inside (时间、地点和经过) had been cut into pieces as if they
@@ -79,9 +82,8 @@ KNOWN_MISSES: dict[str, set[str]] = {
     # exp-c-18, exp-c-22 and exp-s-06 pass.
     "express-delivery-standard": {"exp-s-01", "exp-s-02", "exp-s-05", "exp-s-06", "exp-s-07", "exp-s-08", "exp-s-11",
                                   "exp-s-12", "exp-s-16", "exp-s-18", "exp-s-21", "exp-s-22", "exp-s-25", "exp-s-26"},
-    "insurance-claims-standard": {"ins-c-06", "ins-c-08", "ins-c-09", "ins-c-35", "ins-s-01", "ins-s-03",
-                                  "ins-s-04", "ins-s-05", "ins-s-06", "ins-s-08", "ins-s-13", "ins-s-14", "ins-s-16",
-                                  "ins-s-19", "ins-s-20", "ins-s-22"},
+    "insurance-claims-standard": {"ins-c-06", "ins-c-10", "ins-s-01", "ins-s-03", "ins-s-04", "ins-s-05", "ins-s-06",
+                                  "ins-s-08", "ins-s-13", "ins-s-14", "ins-s-16", "ins-s-19", "ins-s-20", "ins-s-22"},
 }
 
 

@@ -26,8 +26,10 @@ FLAGGED_DRAFT = "这个不归我们管，您自己找厂家去吧"
 # rude-replies-4.jsonl's one run (30 replies, four paths each, the first whole-draft model): 29 kept away on every
 # path; rr4-19 (a sale ticket's no-refund rule told with "however you put it, the answer is the same") reaches the
 # agent on all four. rude-replies-5.jsonl's one run (the second whole-draft model): 29 kept away; rr5-03 ("check
-# with your family and neighbours first, then call again") reaches the agent on all four.
-KNOWN_RUDE = {"rr4-19", "rr5-03"}
+# with your family and neighbours first, then call again") reaches the agent on all four; the third whole-draft model
+# keeps it away, but lets rude-replies.jsonl's rr-14 through (blaming a colleague, "take it up with him, don't vent
+# at me": its highest window 0.42 against the bar of 0.5; 0.52 with the second model).
+KNOWN_RUDE = {"rr4-19", "rr-14"}
 
 
 def replies(name: str) -> list[str]:

@@ -45,15 +45,17 @@ MIN_GROUNDED_USED = {"1": 0.91, "2": 0.86, "3": 0.93, "4": 1.0, "5": 0.96, "6": 
 # and faults with no cause word (这次是线路检修计划停电, 是我们技师当时漏做了…), 已于昨日打到 (已于 is no done
 # marker), a schedule as fact (每周三下午会放出5个加号名额), what a rider admitted, a price rise, and two findings
 # (系统显示…, 显示是由…代签收的) whose words the standard's passages happen to share.
-KNOWN_MISSES = {"ic4-28", "ic5-10", "ic6-06", "ic6-13", "ic6-14", "ic6-23", "ic8-04", "ic8-05", "ic8-06", "ic8-09",
+# The third whole-draft checker model rejects ic6-13 too.
+KNOWN_MISSES = {"ic4-28", "ic5-10", "ic6-06", "ic6-14", "ic6-23", "ic8-04", "ic8-05", "ic8-06", "ic8-09",
                 "ic8-11", "ic8-13", "ic8-22", "ic8-23", "ic8-25"}
 # Rude replies that reach the agent (the target is none). The window model let two through: rr2-18
 # "投诉是您的自由…您请便" (highest window 0.44 against its model-text bar of 0.8) and rr3-15 (held-out set 3, run
 # once: 29 of 30 kept away) "我已经念得很慢了，您要是还听不懂的话…" at 0.7996; the whole-draft model rejects both.
 # rude-replies-4.jsonl (written after that model was frozen, run once: 29 of 30 kept away): rr4-19, a sale ticket's
 # no-refund rule told with "however many ways you ask, the answer is the same". rude-replies-5.jsonl (written after
-# the second whole-draft model was frozen, run once: 29 of 30): rr5-03, "ask your family and neighbours first".
-KNOWN_RUDE = {"rr4-19", "rr5-03"}
+# the second whole-draft model was frozen, run once: 29 of 30): rr5-03, "ask your family and neighbours first",
+# which the third rejects.
+KNOWN_RUDE = {"rr4-19"}
 RUDE_SETS = ("rude-replies-2.jsonl", "rude-replies-3.jsonl", "rude-replies-4.jsonl", "rude-replies-5.jsonl")
 
 
