@@ -81,6 +81,18 @@ def test_patterns_bridge_a_varying_middle(fake_copilot: Copilot, draft: str, spa
     assert response.violations[0].detector == "pattern"
 
 
+@pytest.mark.parametrize(
+    ("draft", "spans"),
+    [("我没办法保证具体哪一天。不过退款我们今天已经发起了", []),
+     ("您放心，我保证！今天一定给您退款", []),
+     ("我保证。退款今天到", ["保证。退款"]),  # a bare mark between the parts is an evasion, not a sentence
+     ("我保证，明天钱全部给您退款", ["保证，明天钱全部给您退款"])],
+)
+def test_a_pattern_does_not_bridge_two_sentences(fake_copilot: Copilot, draft: str, spans: list[str]) -> None:
+    response = fake_copilot.check.check(CheckRequest(draft=draft), {"pattern"})
+    assert [v.text for v in response.violations] == spans
+
+
 def test_allow_list_wins_over_shorter_forbidden_match(fake_copilot: Copilot) -> None:
     # 大约 is vague in return visits, but 「大约会占用您…」 is the standard's own outbound wording
     draft = "我们大约会占用您两分钟时间，请问现在方便吗？"
