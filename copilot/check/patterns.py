@@ -8,9 +8,8 @@ from copilot.check.draft import Draft
 from copilot.check.lexicon import inside_any
 from copilot.check.models import Violation
 from copilot.check.rules import Rule, RuleSet
+from copilot.text.clauses import SENTENCE_END
 from copilot.text.normalize import collapsed_key
-
-SENTENCE_ENDS = "。！？!?；;\n"
 
 
 class PatternDetector:
@@ -41,7 +40,7 @@ def _spans_sentences(draft: Draft, match: re.Match[str]) -> bool:
         if start == end:
             continue
         between = draft.text[draft.norm.origin[start - 1] + 1 : draft.norm.origin[end]]
-        if any(mark in between for mark in SENTENCE_ENDS):
+        if any(mark in between for mark in SENTENCE_END + "\n"):  # a line break ends one too
             return True
     return False
 

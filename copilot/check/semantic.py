@@ -43,7 +43,7 @@ class SemanticDetector:
         self._by_category: dict[str, list[int]] = {}
         for i, rule in enumerate(self._rules):
             self._by_category.setdefault(rule.category, []).append(i)
-        # the rules of the customer's own standards, by category and in all
+        # the rules of the customer's own standards
         self._own = [i for i, rule in enumerate(self._rules) if rule.citation.document in rules.own]
         self._ruleset = rules
         self._cache: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()

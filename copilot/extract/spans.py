@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"'}
 MAX_QUOTE = 300
-SENTENCE_END = "。！!？?；;"
 BULLETS = "◆➢❑•●▪■★☆"
 EDGE = set(" \t\n\u3000，,。.！!？?；;：:、…-—*◆➢❑•●▪■“”「」『』\"")
 # Where a list item starts: bullets, and enumerators 一、 (1) （一） ① 1、 1. 1) at a boundary.

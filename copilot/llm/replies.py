@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from copilot.errors import KnowledgeInvalid
-from copilot.text.clauses import clauses
+from copilot.text.clauses import SENTENCE_END, clauses
 from copilot.text.normalize import match_key, to_simplified
 from copilot.text.numbers import DIGITS, LARGE_UNITS, NUMBER, leading_value, number_value
 
@@ -44,7 +44,6 @@ RESULT_REACH = 5  # characters between the marker and the complement
 CHAIN_REACH = 4  # characters from one remedy to the next in a list of them (退款和十倍赔偿)
 DECLINE_REACH = 8  # characters between a remedy and the words declining it (赔偿这块我暂时无法直接答应)
 REFUSAL_REACH = 4  # characters between a refusing word and what it refuses (没办法当场答应)
-SENTENCE_END = "。！？!?；;"
 PERCENT = re.compile(r"百分之([0-9零〇一二两三四五六七八九十百.．]+)")  # 百分之五 is 5%
 CLOCK = re.compile(r"(?<![0-9])([0-9]{1,2})[:：]([0-9]{2})(?![0-9])")  # 9:30 is 9点30分, not the figure 30
 # full-width digits, and the numerals of amounts written out (叁万伍仟元 is 三万五千元)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from copilot.text.normalize import collapsed_key
 
 CLAUSE = re.compile(r"[^，。！？；,.!?;…\n]+")
+SENTENCE_END = "。！？!?；;"  # marks that end a sentence, not just a clause
 MIN_WINDOW = 3  # normalised characters; shorter clauses carry too little meaning to judge
 
 
