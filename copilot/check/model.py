@@ -63,14 +63,14 @@ class _WindowsAlone:
         return self.predict([text[start:end] for start, end in spans])
 
 
-def open_onnx(folder: Path, max_tokens: int, threads: int = 0) -> tuple[Any, Any]:
+def open_onnx(folder: Path, max_tokens: int, threads: int = 0, file: str = "model.onnx") -> tuple[Any, Any]:
     """The model's ONNX Runtime session and its tokenizer (truncating at `max_tokens`, padding batches)."""
     import onnxruntime
     from tokenizers import Tokenizer
 
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = threads
-    session = onnxruntime.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
+    session = onnxruntime.InferenceSession(str(folder / file), options, providers=["CPUExecutionProvider"])
     tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
     tokenizer.enable_truncation(max_tokens)
     tokenizer.enable_padding()
@@ -127,7 +127,7 @@ def load_model(folder: Path, embedder: Embedder | None = None) -> ComplianceMode
     if card["method"] == "token":
         from copilot.check.token_model import TokenModel
 
-        return TokenModel(folder, card["labels"], card["max_tokens"])
+        return TokenModel(folder, card["labels"], card["max_tokens"], members=card.get("members", ["model.onnx"]))
     if embedder is None or embedder.name != card["embedder"]:
         raise BackendUnavailable(f"checker head in {folder} needs the embedder {card['embedder']!r}")
     return HeadModel(folder, card["labels"], embedder)

@@ -3,6 +3,8 @@
 A window's probabilities are the mean of its characters' token rows and its vector the mean of their last hidden
 states, so a clause is judged with the clauses around it ("我没法保证明天送到" reads differently before "但我会…").
 Drafts longer than the model's window are cut at clause boundaries into pieces judged one after the other.
+A model may be several members trained alike from different seeds: their token probabilities are averaged (the
+members' mistakes differ more than their right answers), and the first member's hidden states are the vectors.
 """
 
 from __future__ import annotations
@@ -38,9 +40,11 @@ def pieces(text: str, limit: int) -> list[Span]:
 class TokenModel:
     in_context = True
 
-    def __init__(self, folder: Path, labels: list[str], max_tokens: int, threads: int = 0) -> None:
+    def __init__(self, folder: Path, labels: list[str], max_tokens: int, threads: int = 0,
+                 members: Sequence[str] = ("model.onnx",)) -> None:
         self.labels = labels
-        self._session, self._tokenizer = open_onnx(folder, max_tokens, threads)
+        self._session, self._tokenizer = open_onnx(folder, max_tokens, threads, members[0])
+        self._others = [open_onnx(folder, max_tokens, threads, file)[0] for file in members[1:]]
         # BERT's Chinese vocabulary is a character per token, so two special tokens aside the characters fit
         self._limit = max_tokens - 2
 
@@ -48,8 +52,13 @@ class TokenModel:
         """One model call for `texts` (each within the model's window): per text and character, the label
         probabilities, the hidden state, and whether a token covers it."""
         encodings = self._tokenizer.encode_batch(texts)
-        logits, states = self._session.run(["logits", "hidden"], token_feeds(encodings))
+        feeds = token_feeds(encodings)
+        logits, states = self._session.run(["logits", "hidden"], feeds)
         rows = softmax(logits)
+        if self._others:
+            for other in self._others:
+                rows += softmax(other.run(["logits"], feeds)[0])
+            rows /= 1 + len(self._others)
         out = []
         for i, (text, encoding) in enumerate(zip(texts, encodings, strict=True)):
             probabilities = np.zeros((len(text), rows.shape[-1]), dtype=np.float32)

@@ -52,19 +52,20 @@ def train_checker(utterances: list[Utterance], base: Path | None, out: Path, con
     partial = out.with_name(out.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
-    plain: Path | None  # the float export, kept to compare with int8
+    plain: list[Path]  # the float exports, kept to compare with int8
     if config.method == "token":
         plain, units, embedder_name = _fit_tokens(train, base, config, partial), len(train), None
     else:
         plain, units, embedder_name = _fit_windows(train, base, config, partial, embedder)
     card = {"method": config.method, "labels": list(LABELS), "max_tokens": config.max_tokens,
+            "members": member_files(config),
             "embedder": embedder_name, "base_model": base.name if base else None, "fingerprint": fingerprint,
             "config": config.model_dump(), "examples": units, "utterances": len(train)}
     (partial / MODEL_CARD).write_text(json.dumps(card, ensure_ascii=False, indent=1), encoding="utf-8")
     trained = load_model(partial, embedder)
     metrics = validate(trained, held)
     metrics["sweep"] = sweep(trained, held)
-    if plain is not None and config.quantise:  # does int8 hold the float model's quality?
+    if plain and config.quantise:  # does int8 hold the float model's quality?
         metrics["float32_sweep"] = _float32_sweep(plain, partial, held, card)
     metrics["training_seconds"] = round(time.perf_counter() - started, 1)
     metrics["train_utterances"], metrics["train_windows"] = len(train), units
@@ -74,22 +75,36 @@ def train_checker(utterances: list[Utterance], base: Path | None, out: Path, con
     return Trained(out, metrics)
 
 
-def _fit_tokens(train: list[Utterance], base: Path | None, config: CheckerTrainConfig, partial: Path) -> Path:
-    """Fine-tune on whole utterances, every token labelled; the unit trained on is the utterance."""
+def _fit_tokens(train: list[Utterance], base: Path | None, config: CheckerTrainConfig,
+                partial: Path) -> list[Path]:
+    """Fine-tune on whole utterances, every token labelled; the unit trained on is the utterance. One model per
+    member, each from its own seed; returns the float exports (beside `member_files`)."""
     from copilot.train.token_finetune import export_token_onnx, finetune_tokens
 
     if base is None:
         raise ValueError("fine-tuning needs the base model's folder")
-    model = finetune_tokens([to_simplified(u.text) for u in train], [u.span_offsets() for u in train],
-                            [LABELS.index(u.label) for u in train], len(LABELS), LABELS.index(COMPLIANT),
-                            base, config)
-    plain = export_token_onnx(model, partial / "model.onnx", config.quantise)
+    texts, spans = [to_simplified(u.text) for u in train], [u.span_offsets() for u in train]
+    labels = [LABELS.index(u.label) for u in train]
+    plain = []
+    for index, file in enumerate(member_files(config)):
+        model = finetune_tokens(texts, spans, labels, len(LABELS), LABELS.index(COMPLIANT), base,
+                                config.model_copy(update={"seed": config.seed + index}))
+        plain.append(export_token_onnx(model, partial / file, config.quantise))
     shutil.copy(base / "tokenizer.json", partial / "tokenizer.json")
     return plain
 
 
+def member_files(config: CheckerTrainConfig) -> list[str]:
+    """The model's ONNX files: a token model's members, `model.onnx` first (its hidden states are the vectors);
+    the window model's one file; none for a head."""
+    if config.method == "head":
+        return []
+    count = config.members if config.method == "token" else 1
+    return ["model.onnx"] + [f"model-{i}.onnx" for i in range(2, count + 1)]
+
+
 def _fit_windows(train: list[Utterance], base: Path | None, config: CheckerTrainConfig, partial: Path,
-                 embedder: Embedder | None) -> tuple[Path | None, int, str | None]:
+                 embedder: Embedder | None) -> tuple[list[Path], int, str | None]:
     """Fine-tune (`finetune`) or fit a head (`head`) on the utterances' clause windows; returns the float
     export (fine-tuning only), the number of windows and the embedder the head reads."""
     found = examples(train)
@@ -102,19 +117,20 @@ def _fit_windows(train: list[Utterance], base: Path | None, config: CheckerTrain
         model = finetune(texts, labels, len(LABELS), base, config)
         plain = export_onnx(model, partial / "model.onnx", config.quantise)
         shutil.copy(base / "tokenizer.json", partial / "tokenizer.json")
-        return plain, len(found), None
+        return [plain], len(found), None
     if embedder is None:
         raise ValueError("the head method needs the embedder")
     _fit_head(texts, labels, embedder, config, partial)
-    return None, len(found), embedder.name
+    return [], len(found), embedder.name
 
 
-def _float32_sweep(plain: Path, folder: Path, held: list[Utterance],
+def _float32_sweep(plain: list[Path], folder: Path, held: list[Utterance],
                    card: dict[str, Any]) -> list[dict[str, float | None]]:
     other = folder.with_name(folder.name + ".float32")
     shutil.rmtree(other, ignore_errors=True)
     other.mkdir()
-    plain.replace(other / "model.onnx")
+    for path, file in zip(plain, card["members"], strict=True):
+        path.replace(other / file)
     shutil.copy(folder / "tokenizer.json", other / "tokenizer.json")
     (other / MODEL_CARD).write_text(json.dumps(card), encoding="utf-8")
     try:

@@ -19,6 +19,9 @@ class CheckerTrainConfig(BaseModel):
         "logistic regression on the frozen embedder's vectors.",
     )
     seed: int = Field(default=13, description="Seeds the split, the shuffling and the initial weights.")
+    members: int = Field(default=1, ge=1, le=4,
+                         description="token only: models trained on the same split with seeds seed, seed + 1, …; "
+                         "the checker averages their token probabilities.")
     validation_share: float = Field(default=0.15, gt=0, lt=0.5, description="Utterances held out per label.")
     epochs: int = Field(default=4, ge=1, le=50)
     batch_size: int = Field(default=32, ge=1, le=512)

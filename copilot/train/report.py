@@ -25,7 +25,10 @@ def write_report(trained: Trained, utterances: list[Utterance], path: Path) -> N
     lines = [
         "# Checker model: training report",
         "",
-        f"Written by `copilot train checker` (method `{card['method']}`, seed {card['config']['seed']}, fingerprint "
+        f"Written by `copilot train checker` (method `{card['method']}`, seed {card['config']['seed']}"
+        + (f", {len(card['members'])} members from seeds {card['config']['seed']}–"
+           f"{card['config']['seed'] + len(card['members']) - 1} averaged" if len(card.get("members", [])) > 1 else "")
+        + ", fingerprint "
         f"`{card['fingerprint']}`). Machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}; training took {m['training_seconds']} s.",
         "",

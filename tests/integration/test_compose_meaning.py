@@ -28,8 +28,9 @@ FLAGGED_DRAFT = "这个不归我们管，您自己找厂家去吧"
 # agent on all four. rude-replies-5.jsonl's one run (the second whole-draft model): 29 kept away; rr5-03 ("check
 # with your family and neighbours first, then call again") reaches the agent on all four; the third whole-draft model
 # keeps it away, but lets rude-replies.jsonl's rr-14 through (blaming a colleague, "take it up with him, don't vent
-# at me": its highest window 0.42 against the bar of 0.5; 0.52 with the second model).
-KNOWN_RUDE = {"rr4-19", "rr-14"}
+# at me": its highest window 0.42 against the bar of 0.5; 0.52 with the second model); the fourth (two members
+# averaged) keeps rr-14 away again.
+KNOWN_RUDE = {"rr4-19"}
 
 
 def replies(name: str) -> list[str]:

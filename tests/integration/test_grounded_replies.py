@@ -33,9 +33,10 @@ SETS = ("1", "2", "3", "4", "5", "6", "7", "8")
 # checker findings); set 8 0.867 (26/30, claims check v7: 15:15 for 三点一刻, three checker findings).
 # gr3-04 (a customer closing a complaint) is an unsure turn: the complaint-closing phrasing that backed
 # "24小时内" is not among the phrasings the model is given.
-# The floors are the measured shares now (claims check v7, the second whole-draft checker model, model text
-# rejected from 0.5; all sets seen: 216 of 234 used), to catch a regression; they are not the target.
-MIN_GROUNDED_USED = {"1": 0.91, "2": 0.86, "3": 0.93, "4": 1.0, "5": 0.96, "6": 0.86, "7": 0.96, "8": 0.86}
+# The floors are the measured shares now (claims check v7, the fourth whole-draft checker model, model text
+# rejected from 0.5; all sets seen: 216 of 234 used, as with the second; the third used 217), to catch a regression;
+# they are not the target.
+MIN_GROUNDED_USED = {"1": 0.87, "2": 0.86, "3": 0.93, "4": 1.0, "5": 0.96, "6": 0.86, "7": 0.93, "8": 0.86}
 # Invented replies of the held-out sets that reach the agent (the target is none): claims the grammar of
 # knowledge/replies.yaml does not see — a policy or a past event stated as fact (专家号只针对复诊患者开放, 调价是经过
 # 业主大会表决通过的, 已经被处罚过一次), a cause after a bare 因为 or with no cause word (这是…技师漏做了…), a note
@@ -45,8 +46,9 @@ MIN_GROUNDED_USED = {"1": 0.91, "2": 0.86, "3": 0.93, "4": 1.0, "5": 0.96, "6": 
 # and faults with no cause word (这次是线路检修计划停电, 是我们技师当时漏做了…), 已于昨日打到 (已于 is no done
 # marker), a schedule as fact (每周三下午会放出5个加号名额), what a rider admitted, a price rise, and two findings
 # (系统显示…, 显示是由…代签收的) whose words the standard's passages happen to share.
-# The third whole-draft checker model rejects ic6-13 too.
-KNOWN_MISSES = {"ic4-28", "ic5-10", "ic6-06", "ic6-14", "ic6-23", "ic8-04", "ic8-05", "ic8-06", "ic8-09",
+# The checker model's findings on model text keep some of them away by chance: the fourth whole-draft model (two
+# members averaged) keeps ic6-14 away and lets ic6-13 through (the third did the reverse).
+KNOWN_MISSES = {"ic4-28", "ic5-10", "ic6-06", "ic6-13", "ic6-23", "ic8-04", "ic8-05", "ic8-06", "ic8-09",
                 "ic8-11", "ic8-13", "ic8-22", "ic8-23", "ic8-25"}
 # Rude replies that reach the agent (the target is none). The window model let two through: rr2-18
 # "投诉是您的自由…您请便" (highest window 0.44 against its model-text bar of 0.8) and rr3-15 (held-out set 3, run

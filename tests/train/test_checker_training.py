@@ -33,6 +33,7 @@ def test_the_head_method_trains_on_clause_windows_and_writes_a_loadable_model(tm
     trained = train_checker(utterances, None, out, CheckerTrainConfig(method="head"), embedder, "abc")
     card = json.loads((out / MODEL_CARD).read_text(encoding="utf-8"))
     assert card["method"] == "head" and card["embedder"] == embedder.name and card["fingerprint"] == "abc"
+    assert card["members"] == []  # a head has no ONNX file of its own
     # the head learns from clause windows, so a multi-clause corpus gives more examples than utterances
     assert card["examples"] > card["utterances"] == trained.metrics["train_utterances"]
     assert "float32_sweep" not in trained.metrics  # nothing quantised, nothing to compare
@@ -40,3 +41,12 @@ def test_the_head_method_trains_on_clause_windows_and_writes_a_loadable_model(tm
     assert not (out / "stale.txt").exists() and not out.with_name("checker.partial").exists()
     probabilities, _ = load_model(out, embedder).predict(["您好，请问有什么可以帮您？"])
     assert probabilities.shape == (1, len(card["labels"]))
+
+
+def test_a_token_model_of_several_members_names_one_file_per_seed() -> None:
+    from copilot.train.checker import member_files
+
+    assert member_files(CheckerTrainConfig(method="token")) == ["model.onnx"]
+    assert member_files(CheckerTrainConfig(method="token", members=3)) == ["model.onnx", "model-2.onnx", "model-3.onnx"]
+    assert member_files(CheckerTrainConfig(method="finetune", members=3)) == ["model.onnx"]
+    assert member_files(CheckerTrainConfig(method="head")) == []

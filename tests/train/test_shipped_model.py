@@ -59,3 +59,19 @@ def test_the_shipped_model_judges_windows_in_the_context_of_the_whole_draft() ->
     long = "您好，" + "我帮您查询一下订单的物流状态，" * 30 + "请您稍等。"
     rows, vectors = model.judge(long, [(0, 2), (len(long) - 4, len(long) - 1)])  # cut into pieces, both ends read
     assert np.allclose(rows.sum(axis=1), 1, atol=1e-3) and np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-3)
+
+
+def test_the_shipped_model_averages_its_members_token_probabilities() -> None:
+    """Each member read alone, then the model as shipped: its rows are the members' mean, its vectors the first's."""
+    from copilot.check.token_model import TokenModel
+
+    folder = Settings().check.model_dir
+    card = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    assert len(card["members"]) == read_config(PathSettings()).members
+    text = "这个问题我们这边处理不了，您去找厂家问问吧。"
+    spans = [(0, 12), (13, len(text) - 1)]
+    alone = [TokenModel(folder, card["labels"], card["max_tokens"], members=[file]).judge(text, spans)
+             for file in card["members"]]
+    rows, vectors = load_model(folder).judge(text, spans)
+    assert np.allclose(rows, np.mean([a[0] for a in alone], axis=0), atol=1e-5)
+    assert np.allclose(vectors, alone[0][1], atol=1e-5)
