@@ -29,8 +29,10 @@ FLAGGED_DRAFT = "这个不归我们管，您自己找厂家去吧"
 # with your family and neighbours first, then call again") reaches the agent on all four; the third whole-draft model
 # keeps it away, but lets rude-replies.jsonl's rr-14 through (blaming a colleague, "take it up with him, don't vent
 # at me": its highest window 0.42 against the bar of 0.5; 0.52 with the second model); the fourth (two members
-# averaged) keeps rr-14 away again.
-KNOWN_RUDE = {"rr4-19"}
+# averaged) keeps rr-14 away again. rude-replies-6.jsonl's one run (the third model): 28 of 29 kept away; rr6-30
+# (in a collections call: "rather than getting angry here, first dig out your repayment receipt to prove it") reaches
+# the agent, with the fourth model too. rude-replies-7.jsonl's one run (the fourth model): 30 of 30 kept away.
+KNOWN_RUDE = {"rr4-19", "rr6-30"}
 
 
 def replies(name: str) -> list[str]:
@@ -57,7 +59,8 @@ def _final(scripted_client: TestClient, transcript: str) -> dict[str, object]:
     return composed
 
 
-@pytest.mark.parametrize("reply", rude_replies("rude-replies.jsonl", "rude-replies-4.jsonl", "rude-replies-5.jsonl"))
+@pytest.mark.parametrize("reply", rude_replies("rude-replies.jsonl", "rude-replies-4.jsonl", "rude-replies-5.jsonl",
+                                                "rude-replies-6.jsonl", "rude-replies-7.jsonl"))
 def test_no_rude_paraphrase_reaches_the_agent(scripted_client: TestClient, scripted_model: ScriptedLLM,
         reply: str) -> None:
     scripted_model.acts, scripted_model.requests = [Act(reply=reply)], []
