@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from copilot.check.model import Span, open_onnx, softmax
+from copilot.check.model import Span, open_onnx, open_session, softmax
 from copilot.embedding.base import Vectors, normalise_rows
 from copilot.embedding.onnx import token_feeds
 
@@ -44,7 +44,7 @@ class TokenModel:
                  members: Sequence[str] = ("model.onnx",)) -> None:
         self.labels = labels
         self._session, self._tokenizer = open_onnx(folder, max_tokens, threads, members[0])
-        self._others = [open_onnx(folder, max_tokens, threads, file)[0] for file in members[1:]]
+        self._others = [open_session(folder / file, threads) for file in members[1:]]
         # BERT's Chinese vocabulary is a character per token, so two special tokens aside the characters fit
         self._limit = max_tokens - 2
 
@@ -55,10 +55,9 @@ class TokenModel:
         feeds = token_feeds(encodings)
         logits, states = self._session.run(["logits", "hidden"], feeds)
         rows = softmax(logits)
-        if self._others:
-            for other in self._others:
-                rows += softmax(other.run(["logits"], feeds)[0])
-            rows /= 1 + len(self._others)
+        for other in self._others:
+            rows += softmax(other.run(["logits"], feeds)[0])
+        rows /= 1 + len(self._others)
         out = []
         for i, (text, encoding) in enumerate(zip(texts, encodings, strict=True)):
             probabilities = np.zeros((len(text), rows.shape[-1]), dtype=np.float32)

@@ -106,7 +106,7 @@ def member_files(config: CheckerTrainConfig) -> list[str]:
 def _fit_windows(train: list[Utterance], base: Path | None, config: CheckerTrainConfig, partial: Path,
                  embedder: Embedder | None) -> tuple[list[Path], int, str | None]:
     """Fine-tune (`finetune`) or fit a head (`head`) on the utterances' clause windows; returns the float
-    export (fine-tuning only), the number of windows and the embedder the head reads."""
+    exports (one when fine-tuning, none for a head), the number of windows and the embedder the head reads."""
     found = examples(train)
     texts, labels = [e.text for e in found], [LABELS.index(e.label) for e in found]
     if config.method == "finetune":
