@@ -40,6 +40,10 @@ class Violation(BaseModel):
     detector: Detector
     confidence: float | None = Field(
         default=None, description="The compliance model's confidence (semantic findings; 1 - P(compliant)).")
+    # kept out of responses: QA scoring asks how much of the model's belief goes to an item's own categories
+    probabilities: dict[str, float] | None = Field(
+        default=None, exclude=True,
+        description="The model's probability of each forbidden category for the clause (semantic findings).")
 
 
 class CheckResponse(BaseModel):

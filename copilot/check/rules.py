@@ -51,6 +51,10 @@ class CompliantEntry(_Cited):
 class StyleList(_Cited):
     words: list[str] = Field(default_factory=list)
     endings: list[str] = Field(default_factory=list)
+    clause_final: list[str] = Field(
+        default_factory=list,
+        description="Words that are slang only at the end of a clause: particles such as 哈 (您留意下电话哈, not "
+        "哈尔滨), and 拜拜 (not 拜访).")
 
 
 class Replacements(_Cited):

@@ -14,7 +14,10 @@ from copilot.text.normalize import collapsed_key
 
 CLAUSE_WITH_QUESTION = re.compile(r"[^，。！？；,.!?;\n]*[？?]")
 WORD_LISTS = {"informal_you": Category.IMPROPER_ADDRESS, "colloquial": Category.COLLOQUIAL,
-              "vague": Category.VAGUE, "promise": Category.UNAUTHORISED_PROMISE}
+              "internet_slang": Category.COLLOQUIAL, "vague": Category.VAGUE,
+              "promise": Category.UNAUTHORISED_PROMISE}
+# what may follow a clause-final particle: a break in the sentence, a chat flourish, or the end of the text
+CLAUSE_END = r"(?=[\s，。！？；、,.!?;~～…）)」”]|$)"
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class _Style:
 
     keys: list[str]  # longest first, so 你们 is taken before 你
     rule: Rule
+    clause_final: re.Pattern[str] | None = None  # words slang only at a clause's end, on the text as typed
 
 
 class StyleDetector:
@@ -34,8 +38,10 @@ class StyleDetector:
         for name, (style, rule) in rules.style.items():
             category = categories.get(name, name)
             keys = sorted({collapsed_key(w) for w in [*style.words, *style.endings]} - {""}, key=len, reverse=True)
+            clause_final = (re.compile(f"(?:{'|'.join(map(re.escape, style.clause_final))})+{CLAUSE_END}")
+                         if style.clause_final else None)
             self._styles[name] = _Style(keys, Rule(rule.id, rule.text, category, "warn", rule.alternative,
-                                                   rule.citation, None, rules.reason(category)))
+                                                   rule.citation, None, rules.reason(category)), clause_final)
 
     def detect(self, draft: Draft) -> list[Violation]:
         found = []
@@ -62,6 +68,19 @@ class StyleDetector:
                 taken[start:end] = [True] * (end - start)
                 found = draft.violation_at_norm(start, end, style.rule, "style")
                 out.append(found.model_copy(update={"alternative": self._replacements.get(word)}))
+        return out + self._clause_final(draft, style, out)
+
+    def _clause_final(self, draft: Draft, style: _Style, words: list[Violation]) -> list[Violation]:
+        """Clause-final words not already inside a listed word (好嘞 is one finding, not two)."""
+        if style.clause_final is None:
+            return []
+        out = []
+        for match in style.clause_final.finditer(draft.text):
+            start, end = match.span()
+            if any(w.start < end and start < w.end for w in words):
+                continue
+            found = draft.violation(start, end, style.rule, "style")
+            out.append(found.model_copy(update={"alternative": self._replacements.get(collapsed_key(match.group()))}))
         return out
 
     def _rhetorical(self, draft: Draft) -> list[Violation]:

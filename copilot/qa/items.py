@@ -124,9 +124,17 @@ def _matching(item: Item, violations: list[Violation]) -> list[Violation]:
         if (not v.category.startswith("missing_")  # absent wording is judged by required items
                 and ("any" in item.categories or v.category in item.categories)
                 and (item.severity == "any" or v.severity == item.severity)
+                and _placed(item, v)
                 and not any(k[0] <= v.start and v.end <= k[1] for k in kept)):
             kept[(v.start, v.end)] = v
     return sorted(kept.values(), key=lambda v: v.start)
+
+
+def _placed(item: Item, violation: Violation) -> bool:
+    """Exact evidence, or a model finding whose probability lies mostly in the item's own categories."""
+    if violation.probabilities is None or "any" in item.categories:
+        return True
+    return sum(violation.probabilities.get(c, 0.0) for c in item.categories) >= item.model_share
 
 
 def _forbidden(item: Item, judged: Judged) -> Outcome:

@@ -236,3 +236,11 @@ def test_a_model_that_reads_the_whole_draft_judges_each_clause_in_it(rules: Rule
     assert detector.detect(Draft("我保证不了明天到，但我今晚八点前告诉您进度", None)) == []
     detector.detect(Draft(rude, None))
     assert model.drafts.count(rude) == 1  # the second check of the same draft came from the cache
+
+
+def test_a_finding_carries_the_models_probability_of_each_forbidden_category(rules: RuleSet) -> None:
+    detector = SemanticDetector(rules, ScriptedModel({"这个您得问厂家": ("shirking", 0.85)}), CheckSettings())
+    [found] = detector.detect(Draft("您好先生，这个您得问厂家", None))
+    assert found.probabilities is not None and "compliant" not in found.probabilities
+    assert found.probabilities["shirking"] == pytest.approx(0.85)
+    assert sum(found.probabilities.values()) == pytest.approx(found.confidence, abs=1e-3)

@@ -12,7 +12,7 @@ from copilot.runtime import Copilot
 RULES = {"lexicon", "pattern", "style"}  # everything but the model-dependent semantic detector
 
 PIECES = ["你", "您", "问我", "我问谁", "有本事", "投诉", "喂", "，", " ", "＊", "不归", "管", "好的", "吗？",
-          "大约", "保证", "退款", "A", "ｂ", "😀", "規範", "再见"]
+          "大约", "保证", "退款", "A", "ｂ", "😀", "規範", "再见", "哈", "拜拜", "～", "好嘞"]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -39,6 +39,21 @@ def test_style_warnings(fake_copilot: Copilot) -> None:
     assert [v.category for v in closing.violations] == ["missing_closing"]
     polite = fake_copilot.check.check(CheckRequest(draft="您好，请问有什么可以帮您？", position="opening"), RULES)
     assert polite.violations == []
+
+
+@pytest.mark.parametrize(("draft", "found"), [
+    ("您留意下电话哈。", ["哈"]),
+    ("查到啦～您看一下", ["啦"]),
+    ("好的，拜拜", ["拜拜"]),
+    ("好嘞，收到", ["好嘞"]),  # one finding, not 好嘞 and its 嘞
+    ("哈尔滨的网点在中央大街", []),
+    ("我们下周去拜访您", []),
+    ("这件事已经给您办妥了。", []),
+])
+def test_slang_particles_count_only_at_the_end_of_a_clause(fake_copilot: Copilot, draft: str,
+                                                            found: list[str]) -> None:
+    response = fake_copilot.check.check(CheckRequest(draft=draft, channel="chat"), RULES)
+    assert [v.text for v in response.violations if v.category == "colloquial"] == found
 
 
 def test_draft_over_the_limit_names_it(fake_copilot: Copilot) -> None:
