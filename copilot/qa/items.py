@@ -131,10 +131,14 @@ def _matching(item: Item, violations: list[Violation]) -> list[Violation]:
 
 
 def _placed(item: Item, violation: Violation) -> bool:
-    """Exact evidence, or a model finding whose probability lies mostly in the item's own categories."""
+    """Exact evidence, or a model finding whose offence the model places in the item's own categories: their
+    share of the probability it gives the forbidden categories together (what was wrong, given that something
+    was)."""
     if violation.probabilities is None or "any" in item.categories:
         return True
-    return sum(violation.probabilities.get(c, 0.0) for c in item.categories) >= item.model_share
+    offending = sum(violation.probabilities.values())
+    mine = sum(violation.probabilities.get(c, 0.0) for c in item.categories)
+    return offending > 0 and mine / offending >= item.model_share
 
 
 def _forbidden(item: Item, judged: Judged) -> Outcome:

@@ -94,9 +94,9 @@ class Item(BaseModel):
     model_share: float = Field(
         default=0.0, ge=0, le=1,
         description="A finding of the compliance model counts only when the item's categories hold at least this "
-        "much of the model's probability for the clause. For a fatal item (一票否决): the model must be sure of "
-        "what was wrong, not only that something was (a curt 那就这样 it cannot place is not 粗俗). Exact "
-        "evidence always counts.")
+        "share of the probability the model gives the forbidden categories for the clause. For a fatal item "
+        "(一票否决): the model must be sure of what was wrong, not only that something was (a curt 那就这样 it "
+        "cannot place is not 粗俗). Exact evidence always counts.")
     # wait
     max_seconds: float | None = Field(default=None, gt=0)
 

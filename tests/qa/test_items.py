@@ -22,11 +22,14 @@ def _veto(share: float) -> Item:
 
 
 def test_a_fatal_item_counts_a_model_finding_only_when_the_model_places_it_there() -> None:
-    unsure = _finding("那就这样", "vulgar", {"vulgar": 0.33, "colloquial": 0.2, "impatient": 0.13, "rushing": 0.1})
+    unsure = _finding("那就这样", "vulgar", {"vulgar": 0.33, "colloquial": 0.2, "impatient": 0.13, "rushing": 0.26})
     sure = _finding("你要投诉就投诉吧", "provoking", {"provoking": 0.6, "vulgar": 0.2, "impatient": 0.05})
     assert _matching(_veto(0.5), [unsure]) == []
     assert _matching(_veto(0.5), [sure]) == [sure]  # 0.8 of it in the item's two categories
     assert _matching(_veto(0.0), [unsure]) == [unsure]  # the default: every finding of the categories counts
+    # the share is of the offence, not of everything: a clause the model half suspects, all of it as swearing
+    muttered = _finding("这破系统又他妈卡住了", "vulgar", {"vulgar": 0.3, "provoking": 0.2, "impatient": 0.1})
+    assert _matching(_veto(0.5), [muttered]) == [muttered]
 
 
 def test_exact_evidence_counts_whatever_the_share() -> None:
