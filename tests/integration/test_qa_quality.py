@@ -18,11 +18,23 @@ pytestmark = pytest.mark.integration
 MIN_ACCURACY = 0.92
 
 
-@pytest.mark.parametrize("suite", ["qa.jsonl", "qa-heldout.jsonl"])
+QA_SUITES = ["qa.jsonl", "qa-heldout.jsonl", "qa-heldout-2.jsonl", "qa-heldout-3.jsonl", "qa-heldout-4.jsonl"]
+
+
+@pytest.mark.parametrize("suite", QA_SUITES)
 def test_scorecard_verdicts_match_the_labels(real_copilot: Copilot, suite: str) -> None:
     report = run_qa(real_copilot.qa, load_suites([SUITES / suite]).qa_cases)
     assert report.accuracy >= MIN_ACCURACY
     assert not [label for r in report.results for label in r.unknown_labels]
+
+
+def test_forbidden_language_items_over_every_suite(real_copilot: Copilot) -> None:
+    """Tripwire under the measured verdict accuracy of the language items over the five suites (146
+    conversations): service-taboo 0.938, provoking-vulgar 0.952, colloquial 0.986 (the target is 0.95 each)."""
+    report = run_qa(real_copilot.qa, load_suites([SUITES / f for f in QA_SUITES]).qa_cases)
+    per_item = {item: accuracy for item, (_, accuracy) in report.per_item().items()}
+    for item in ("service-taboo", "provoking-vulgar", "colloquial"):
+        assert per_item[item] >= 0.93, (item, per_item[item])
 
 
 def test_every_failed_item_shows_evidence_or_what_is_missing_and_its_source(real_copilot: Copilot) -> None:
