@@ -31,7 +31,7 @@ class Scored:
     label: str  # the most likely forbidden category
     confidence: float  # 1 - P(compliant)
     rule: Rule
-    probabilities: dict[str, float]  # per forbidden category
+    row: np.ndarray  # the model's probability per label, compliant included
 
 
 class SemanticDetector:
@@ -95,9 +95,7 @@ class SemanticDetector:
             row[self._compliant] = -1.0
             label = self._model.labels[int(row.argmax())]
             confidence = 1.0 - float(probabilities[i][self._compliant])
-            shares = {name: float(p) for name, p in zip(self._model.labels, probabilities[i], strict=True)
-                      if name != COMPLIANT}
-            out.append(Scored(window, label, confidence, self._nearest_rule(similarity[i], label), shares))
+            out.append(Scored(window, label, confidence, self._nearest_rule(similarity[i], label), probabilities[i]))
         return out
 
     def _nearest_rule(self, similarity: np.ndarray, label: str) -> Rule:
@@ -139,7 +137,9 @@ class SemanticDetector:
         block, the rest are warnings, which never stop a reply."""
         violation = draft.violation(scored.window.start, scored.window.end, scored.rule, "semantic")
         violation.confidence = round(scored.confidence, 4)
-        violation.probabilities = scored.probabilities
+        # only for what is reported: most windows of a draft are judged and dropped
+        violation.probabilities = {name: float(p) for name, p in zip(self._model.labels, scored.row, strict=True)
+                                   if name != COMPLIANT}
         if draft.author == "model":
             return violation.model_copy(update={"severity": "block"})
         blocks = (scored.confidence >= self._settings.agent_block_threshold

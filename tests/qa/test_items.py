@@ -27,7 +27,7 @@ def test_a_fatal_item_counts_a_model_finding_only_when_the_model_places_it_there
     assert _matching(_veto(0.5), [unsure]) == []
     assert _matching(_veto(0.5), [sure]) == [sure]  # 0.8 of it in the item's two categories
     assert _matching(_veto(0.0), [unsure]) == [unsure]  # the default: every finding of the categories counts
-    # the share is of the offence, not of everything: a clause the model half suspects, all of it as swearing
+    # the share is of the offence, not of everything: a clause the model half suspects, most of it as swearing
     muttered = _finding("这破系统又他妈卡住了", "vulgar", {"vulgar": 0.3, "provoking": 0.2, "impatient": 0.1})
     assert _matching(_veto(0.5), [muttered]) == [muttered]
 
