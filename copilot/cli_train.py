@@ -89,7 +89,7 @@ def train_scenarios_command(
     with console.status(f"training the scenario recogniser on {len(turns)} customer turns"):
         trained = train_recogniser(turns, embedder, target, config, fingerprint=key, examples=examples)
     m = trained.metrics
-    console.print(f"written to {trained.folder}: validation top-1 {m['top1']}, top-3 {m['top3']}, calibration "
+    console.print(f"written to {trained.folder}: out-of-fold top-1 {m['top1']}, top-3 {m['top3']}, calibration "
                   f"error {m['expected_calibration_error']} ({m['training_seconds']} s)")
     if report:
         write_recogniser_report(trained, turns, report)

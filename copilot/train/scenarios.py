@@ -1,4 +1,4 @@
-"""`copilot train scenarios`: customer turns → split → multi-label head → Platt scale → validation metrics."""
+"""`copilot train scenarios`: customer turns → folds → multi-label head → Platt scale on out-of-fold scores."""
 
 from __future__ import annotations
 
@@ -21,25 +21,23 @@ from copilot.train.checker import Trained
 from copilot.train.config import RecogniserTrainConfig
 from copilot.train.turns import CustomerTurn
 
-Split = tuple[list[CustomerTurn], list[CustomerTurn], list[CustomerTurn]]
 
-
-def split_turns(turns: list[CustomerTurn], config: RecogniserTrainConfig) -> Split:
-    """(train, calibration, validation): whole turns, the same shares of every primary scenario."""
-    by_scenario: dict[str, list[CustomerTurn]] = defaultdict(list)
-    for turn in turns:
-        by_scenario[turn.scenarios[0]].append(turn)
+def fold_turns(turns: list[CustomerTurn], config: RecogniserTrainConfig) -> list[list[int]]:
+    """`config.folds` disjoint folds of turn indices, each with the same share of every primary scenario
+    (seeded): a scenario's turns are shuffled and dealt round the folds in turn."""
+    by_scenario: dict[str, list[int]] = defaultdict(list)
+    for index, turn in enumerate(turns):
+        by_scenario[turn.scenarios[0]].append(index)
     rng = random.Random(config.seed)
-    train, calibration, validation = [], [], []
+    folds: list[list[int]] = [[] for _ in range(config.folds)]
+    dealt = 0
     for scenario in sorted(by_scenario):
-        group = sorted(by_scenario[scenario], key=lambda t: t.id)
+        group = sorted(by_scenario[scenario], key=lambda i: turns[i].id)
         rng.shuffle(group)
-        a = round(len(group) * config.validation_share)
-        b = a + round(len(group) * config.calibration_share)
-        validation += group[:a]
-        calibration += group[a:b]
-        train += group[b:]
-    return train, calibration, validation
+        for index in group:
+            folds[dealt % config.folds].append(index)
+            dealt += 1
+    return [sorted(fold) for fold in folds]
 
 
 def turn_features(turns: list[CustomerTurn], embedder: Embedder, reader: ScenarioRecogniser) -> Vectors:
@@ -82,38 +80,50 @@ def _fit_units(x: Vectors, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndar
 
 def _platt(logits: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """Scale the best unit's logit so that its probability says how often the best guess is right (what the
-    confidence shown to agents and the unsure threshold mean); the other units share the same scale."""
+    confidence shown to agents and the unsure threshold mean); the other units share the same scale. Platt's own
+    smoothed targets ((right + 1) / (right + 2), 1 / (wrong + 2)) keep the fit defined when every guess is right."""
     from sklearn.linear_model import LogisticRegression
 
     best = logits.argmax(axis=1)
-    correct = y[np.arange(len(y)), best]
+    correct = y[np.arange(len(y)), best].astype(bool)
+    right, wrong = int(correct.sum()), int((~correct).sum())
+    target = np.where(correct, (right + 1) / (right + 2), 1 / (wrong + 2))
+    top = logits.max(axis=1).reshape(-1, 1)
     scaler = LogisticRegression(C=1e4, max_iter=2000)
-    scaler.fit(logits.max(axis=1).reshape(-1, 1), correct)
+    scaler.fit(np.vstack([top, top]), np.r_[np.ones(len(top)), np.zeros(len(top))],
+               sample_weight=np.r_[target, 1 - target])
     return float(scaler.coef_[0, 0]), float(scaler.intercept_[0])
 
 
 def train_recogniser(turns: list[CustomerTurn], embedder: Embedder, out: Path, config: RecogniserTrainConfig,
                      fingerprint: str = "", examples: list[CustomerTurn] | None = None) -> Trained:
-    """`examples`: the rulebook's own example utterances, added to the training part only."""
+    """Cross-fitted (as scikit-learn's CalibratedClassifierCV with ensemble=False): the out-of-fold scores of every
+    turn fit the Platt scale and give the metrics, and the shipped units are fitted on all turns, so no written
+    turn is spent only on measuring. `examples`: the rulebook's own example utterances, always in training."""
     started = time.perf_counter()
-    train, calibration, validation = split_turns(turns, config)
-    train = train + (examples or [])
-    labels = sorted({s for t in [*turns, *(examples or [])] for s in t.scenarios})
+    examples = examples or []
+    labels = sorted({s for t in [*turns, *examples] for s in t.scenarios})
     reader = ScenarioRecogniser(tuple(labels), np.zeros((0, 0)), np.zeros(0), 1.0, 0.0, config.context_weight, 0.0,
                                 config.reads)
-    x = {name: turn_features(part, embedder, reader)
-         for name, part in (("train", train), ("calibration", calibration), ("validation", validation))}
-    weights, bias = _fit_units(x["train"], _targets(train, labels), config.regularisation)
-    draft = replace(reader, weights=weights, bias=bias)
-    scale, offset = _platt(draft.logits(x["calibration"]), _targets(calibration, labels))
-    recogniser = replace(draft, scale=scale, offset=offset, unsure_below=config.unsure_below)
+    x, y = turn_features(turns, embedder, reader), _targets(turns, labels)
+    x_examples = turn_features(examples, embedder, reader) if examples else np.zeros((0, x.shape[1]), np.float32)
+    y_examples = _targets(examples, labels)
+    out_of_fold = np.zeros(y.shape, dtype=np.float64)
+    for fold in fold_turns(turns, config):
+        rest = np.setdiff1d(np.arange(len(turns)), fold)
+        weights, bias = _fit_units(np.vstack([x[rest], x_examples]), np.vstack([y[rest], y_examples]),
+                                   config.regularisation)
+        out_of_fold[fold] = x[fold] @ weights.T + bias
+    scale, offset = _platt(out_of_fold, y)
+    weights, bias = _fit_units(np.vstack([x, x_examples]), np.vstack([y, y_examples]), config.regularisation)
+    recogniser = replace(reader, weights=weights, bias=bias, scale=scale, offset=offset,
+                         unsure_below=config.unsure_below)
     partial = out.with_name(out.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     save_recogniser(recogniser, partial, {
         "embedder": embedder.name, "fingerprint": fingerprint, "config": config.model_dump(),
-        "turns": {"train": len(train), "calibration": len(calibration), "validation": len(validation),
-                  "rulebook_examples": len(examples or [])}})
-    metrics = measure(recogniser, x["validation"], validation)
+        "turns": {"train": len(turns), "rulebook_examples": len(examples)}})
+    metrics = {**measure(recogniser, out_of_fold, turns), "folds": config.folds}
     metrics["training_seconds"] = round(time.perf_counter() - started, 1)
     (partial / "metrics.json").write_text(json.dumps(metrics, indent=1), encoding="utf-8")
     shutil.rmtree(out, ignore_errors=True)
@@ -121,24 +131,24 @@ def train_recogniser(turns: list[CustomerTurn], embedder: Embedder, out: Path, c
     return Trained(out, metrics)
 
 
-def _top(recogniser: ScenarioRecogniser, x: Vectors, turns: list[CustomerTurn]) -> tuple[np.ndarray, np.ndarray]:
-    logits = recogniser.logits(x)
+def _top(recogniser: ScenarioRecogniser, logits: np.ndarray, turns: list[CustomerTurn]) -> tuple[np.ndarray,
+                                                                                              np.ndarray]:
     best = logits.argmax(axis=1)
     p = 1.0 / (1.0 + np.exp(-(recogniser.scale * logits.max(axis=1) + recogniser.offset)))
     correct = np.array([recogniser.labels[b] in t.scenarios for b, t in zip(best, turns, strict=True)])
     return p, correct
 
 
-def measure(recogniser: ScenarioRecogniser, x: Vectors, turns: list[CustomerTurn]) -> dict[str, Any]:
-    """Top-1 / top-3 on the primary scenario, second-label recall, calibration error and the unsure share."""
-    logits = recogniser.logits(x)
+def measure(recogniser: ScenarioRecogniser, logits: np.ndarray, turns: list[CustomerTurn]) -> dict[str, Any]:
+    """Top-1 / top-3 on the primary scenario, second-label recall, calibration error and the unsure share, from
+    `logits` that did not see their turns (out of fold), read with the recogniser's labels and scale."""
     order = np.argsort(-logits, axis=1)
     primary = np.array([recogniser.labels.index(t.scenarios[0]) for t in turns])
     top1 = float(np.mean(order[:, 0] == primary))
     top3 = float(np.mean([p in row[:3] for p, row in zip(primary, order, strict=True)]))
     probabilities = 1.0 / (1.0 + np.exp(-(recogniser.scale * logits + recogniser.offset)))
     seconds = [(i, recogniser.labels.index(s)) for i, t in enumerate(turns) for s in t.scenarios[1:]]
-    top_p, correct = _top(recogniser, x, turns)
+    top_p, correct = _top(recogniser, logits, turns)
     unsure = top_p < recogniser.unsure_below
     return {
         "validation_turns": len(turns), "top1": round(top1, 4), "top3": round(top3, 4),

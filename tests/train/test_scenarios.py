@@ -12,7 +12,7 @@ from copilot.settings import EmbeddingSettings
 from copilot.suggest.recogniser import load_recogniser
 from copilot.train.config import RecogniserTrainConfig
 from copilot.train.report import write_recogniser_report
-from copilot.train.scenarios import split_turns, train_recogniser
+from copilot.train.scenarios import fold_turns, train_recogniser
 from copilot.train.turns import CustomerTurn, load_turns
 
 SAYINGS = {
@@ -35,27 +35,30 @@ def _turns() -> list[CustomerTurn]:
     return turns
 
 
-def test_the_split_keeps_whole_turns_apart_in_every_scenario() -> None:
-    train, calibration, validation = split_turns(_turns(), RecogniserTrainConfig(calibration_share=0.25,
-                                                                                 validation_share=0.25))
-    ids = [t.id for t in train], [t.id for t in calibration], [t.id for t in validation]
-    assert sum(map(len, ids)) == 48 and len(set().union(*map(set, ids))) == 48
-    assert {t.scenarios[0] for t in validation} == set(SAYINGS) == {t.scenarios[0] for t in calibration}
+def test_the_folds_keep_whole_turns_apart_and_share_every_scenario() -> None:
+    turns = _turns()
+    folds = fold_turns(turns, RecogniserTrainConfig(folds=4))
+    assert len(folds) == 4 and sorted(i for fold in folds for i in fold) == list(range(len(turns)))
+    for fold in folds:
+        assert sorted(turns[i].scenarios[0] for i in fold) == sorted(list(SAYINGS) * 4)
+    assert fold_turns(turns, RecogniserTrainConfig(folds=4)) == folds
+    assert fold_turns(turns, RecogniserTrainConfig(folds=4, seed=14)) != folds
 
 
 def test_a_trained_recogniser_is_written_with_its_card_and_measured(tmp_path: Path) -> None:
     embedder = create_embedder(EmbeddingSettings(mode="fake"))
-    config = RecogniserTrainConfig(calibration_share=0.25, validation_share=0.25)
+    config = RecogniserTrainConfig(folds=4)
     trained = train_recogniser(_turns(), embedder, tmp_path / "scenarios", config, fingerprint="abc")
     recogniser = load_recogniser(trained.folder, embedder.name)
     assert recogniser is not None and set(recogniser.labels) == set(SAYINGS)
     metrics = json.loads((trained.folder / "metrics.json").read_text(encoding="utf-8"))
-    assert metrics["validation_turns"] == 12 and 0 <= metrics["top1"] <= metrics["top3"] <= 1
+    assert metrics["validation_turns"] == 48 and metrics["folds"] == 4
+    assert 0 <= metrics["top1"] <= metrics["top3"] <= 1
     assert json.loads((trained.folder / "model.json").read_text(encoding="utf-8"))["fingerprint"] == "abc"
     assert not (tmp_path / "scenarios.partial").exists()
     write_recogniser_report(trained, _turns(), tmp_path / "report.md")
     report = (tmp_path / "report.md").read_text(encoding="utf-8")
-    assert "48 customer turns" in report and "24 for training" in report and "12 held out" in report
+    assert "48 customer turns" in report and "in 4 folds" in report and "Out of fold (48 turns)" in report
 
 
 def test_a_turn_naming_an_unknown_scenario_is_refused_with_its_line(tmp_path: Path) -> None:
