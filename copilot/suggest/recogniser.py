@@ -2,8 +2,8 @@
 
 Trained by `copilot train scenarios` on the written customer turns under `knowledge/training/scenarios/`; one
 logistic unit per scenario (a turn can be a complaint and a repeat contact at once) with a shared Platt scale
-fitted on a calibration split, so a probability of 0.8 is right about four times in five. It reads the vectors
-the retriever computes anyway (see `Reads`): recognising costs a matrix product, not a model call."""
+fitted on out-of-fold scores (cross-fitting), so a probability of 0.8 is right about four times in five. It reads
+the vectors the retriever computes anyway (see `Reads`): recognising costs a matrix product, not a model call."""
 
 from __future__ import annotations
 

@@ -46,6 +46,9 @@ pytestmark = pytest.mark.integration
 # ins-s-25 pass, and gas-s-04 and hos-s-01 get a shipped scenario's phrasings first.
 # With the recogniser retrained on 3,200 turns (more confident again in the shipped scenarios), air-s-06,
 # air-s-12, gas-s-01, hos-s-15 and rr-s-06 get a shipped scenario's phrasings first.
+# With the recogniser fitted on 4,580 turns (cross-fitted) and its share at 0.8, air-s-06, air-s-15, exp-s-01,
+# hos-s-15 and rr-s-06 pass, and exp-s-04, ins-s-15 and ins-s-25 get a shipped scenario's phrasings first (83 of
+# the 134 customer turns with the upload's √ in the top 3, 81 before).
 # With the checker model that reads whole drafts, byos-c-11, gas-c-10, rr-c-20, exp-c-25, exp-c-28, hos-c-14,
 # hos-c-17, hos-c-18, ins-c-08, ins-c-11, ins-c-38 and ins-c-39 pass (most now cite the upload); exp-c-08, exp-c-10
 # and ins-c-10 (a brush-off to the next day, "快递哪有不磕不碰的", "保险公司又不是慈善机构" inside helpful replies) pass
@@ -59,7 +62,7 @@ pytestmark = pytest.mark.integration
 # cites the manual's rule, and ins-c-10 passes unblocked again.
 KNOWN_MISSES: dict[str, set[str]] = {
     "water-utility-standard": {"byos-c-09", "byos-s-08"},
-    "online-retail-returns-standard": {"rr-s-04", "rr-s-05", "rr-s-06", "rr-s-13"},
+    "online-retail-returns-standard": {"rr-s-04", "rr-s-05", "rr-s-13"},
     # Its one run (extractor as of the heading fix): two forbidden drafts blocked citing a seed's rule, two passed
     # (等着吧 and 明天再打吧 with no listed word around them), and eight customer turns got a seed scenario's
     # phrasings instead of the upload's (the recogniser knows the seeds' bill and repair scenarios, not these).
@@ -70,11 +73,10 @@ KNOWN_MISSES: dict[str, set[str]] = {
     # in the top 3 — two √ quotes with an enumeration inside (时间、地点和经过) had been cut into pieces as if they
     # were a word list; mended since.
     "hospital-service-standard": {"hos-c-10", "hos-c-16", "hos-c-17", "hos-s-01", "hos-s-03", "hos-s-07",
-                                  "hos-s-08", "hos-s-13", "hos-s-14", "hos-s-15"},
+                                  "hos-s-08", "hos-s-13", "hos-s-14"},
     # Its one run (with the own-standard citation margin): one forbidden draft cites a seed's rule; ten customer
     # turns got the general wording and other situations' phrasings before its own.
-    "airline-service-standard": {"air-c-07", "air-c-11", "air-s-05", "air-s-06", "air-s-07", "air-s-09", "air-s-12",
-                                 "air-s-15", "air-s-16"},
+    "airline-service-standard": {"air-c-07", "air-c-11", "air-s-05", "air-s-07", "air-s-09", "air-s-12", "air-s-16"},
     # Their one run (with the uploaded situations' own probability; ins-s-02 dropped before it by the
     # near-duplicate guard, a 在吗 line): 21 of 24 and 21 of 25 forbidden drafts blocked citing the upload, 12 of
     # 14 near misses passed in each, 15 of 28 and 15 of 27 customer turns with its √ phrasing in the top 3. Since
@@ -82,12 +84,12 @@ KNOWN_MISSES: dict[str, set[str]] = {
     # exp-c-18, exp-c-22 and exp-s-06 pass. With the fourth whole-draft checker model (two members averaged) gas-c-18
     # and hos-c-24 are blocked citing their upload, and exp-c-09 (你到底有没有在听我说话, read as compliant) and
     # ins-c-08 (有意见你去投诉好了 at 0.80, under the bar) pass.
-    "express-delivery-standard": {"exp-c-09", "exp-s-01", "exp-s-02", "exp-s-05", "exp-s-06", "exp-s-07", "exp-s-08",
+    "express-delivery-standard": {"exp-c-09", "exp-s-02", "exp-s-04", "exp-s-05", "exp-s-06", "exp-s-07", "exp-s-08",
                                   "exp-s-11", "exp-s-12", "exp-s-16", "exp-s-18", "exp-s-21", "exp-s-22", "exp-s-25",
                                   "exp-s-26"},
     "insurance-claims-standard": {"ins-c-06", "ins-c-08", "ins-c-10", "ins-s-01", "ins-s-03", "ins-s-04", "ins-s-05",
-                                  "ins-s-06", "ins-s-08", "ins-s-13", "ins-s-14", "ins-s-16", "ins-s-19", "ins-s-20",
-                                  "ins-s-22"},
+                                  "ins-s-06", "ins-s-08", "ins-s-13", "ins-s-14", "ins-s-15", "ins-s-16", "ins-s-19",
+                                  "ins-s-20", "ins-s-22", "ins-s-25"},
 }
 
 

@@ -15,14 +15,14 @@ from tests.conftest import SUITES, make_settings
 from tests.integration.conftest import copilot_serve
 
 pytestmark = pytest.mark.integration
-# Measured hit@3 with the committed rulebook and scenario recogniser: 1.000 (dev suite), 1.000 (held-out suite),
-# 0.989, 0.948, 0.983, 0.989, 0.929, 0.940 and 0.938 (the later held-out suites; the second was 0.836 on its one
-# run, before suggestions hedged across scenarios); each is held a little under its measure.
-MIN_HIT_AT_3 = {"suggest.jsonl": 0.95, "suggest-heldout.jsonl": 0.95, "suggest-recogniser-heldout.jsonl": 0.92,
-                "suggest-recogniser-heldout-2.jsonl": 0.85, "suggest-heldout-3.jsonl": 0.90,
-                "suggest-heldout-4.jsonl": 0.93, "suggest-heldout-5.jsonl": 0.88,
-                "suggest-heldout-6.jsonl": 0.90,
-                "suggest-heldout-7.jsonl": 0.90}
+# Measured hit@3 with the committed rulebook and scenario recogniser: 1.000 (dev suite), 0.980 (held-out suite),
+# 1.000, 0.970, 0.983, 0.989, 0.970, 0.940, 0.969, 1.000, 0.957 and 0.833 (the later held-out suites; the second
+# was 0.836 on its one run, before suggestions hedged across scenarios); each is held a little under its measure.
+MIN_HIT_AT_3 = {"suggest.jsonl": 0.95, "suggest-heldout.jsonl": 0.95, "suggest-recogniser-heldout.jsonl": 0.95,
+                "suggest-recogniser-heldout-2.jsonl": 0.93, "suggest-heldout-3.jsonl": 0.95,
+                "suggest-heldout-4.jsonl": 0.95, "suggest-heldout-5.jsonl": 0.93,
+                "suggest-heldout-6.jsonl": 0.90, "suggest-heldout-7.jsonl": 0.93,
+                "suggest-heldout-8.jsonl": 0.95, "suggest-heldout-9.jsonl": 0.92, "suggest-heldout-10.jsonl": 0.75}
 
 
 @pytest.mark.parametrize("suite", sorted(MIN_HIT_AT_3))
