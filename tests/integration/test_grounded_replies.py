@@ -35,8 +35,10 @@ SETS = ("1", "2", "3", "4", "5", "6", "7", "8")
 # "24小时内" is not among the phrasings the model is given.
 # The floors are the measured shares now (claims check v7, the fourth whole-draft checker model, model text
 # rejected from 0.5; all sets seen: 216 of 234 used, as with the second; the third used 217), to catch a regression;
-# they are not the target.
-MIN_GROUNDED_USED = {"1": 0.87, "2": 0.86, "3": 0.93, "4": 1.0, "5": 0.96, "6": 0.86, "7": 0.93, "8": 0.86}
+# they are not the target. With the scenario recogniser fitted on 4,580 turns, gr4-12 (a repeat complaint with no
+# progress, in chat) is read as a long chat wait, so the complaint wording that backed its "24小时之内" is no longer
+# among the phrasings the model is given: 215 of 234.
+MIN_GROUNDED_USED = {"1": 0.87, "2": 0.86, "3": 0.93, "4": 0.96, "5": 0.96, "6": 0.86, "7": 0.93, "8": 0.86}
 # Invented replies of the held-out sets that reach the agent (the target is none): claims the grammar of
 # knowledge/replies.yaml does not see — a policy or a past event stated as fact (专家号只针对复诊患者开放, 调价是经过
 # 业主大会表决通过的, 已经被处罚过一次), a cause after a bare 因为 or with no cause word (这是…技师漏做了…), a note
