@@ -76,7 +76,7 @@ class Copilot:
         checker = CheckService(rules, model, settings.check)
         qa = QAService.build(knowledge, settings.paths.scorecards_dir, checker)
         timings["checker_s"] = time.perf_counter() - mark
-        llm = open_llm(settings)  # one chat model, shared by compose and ask
+        llm = open_llm(settings, embedder)  # one chat model, shared by compose and ask
         ask = AskService.build(settings, knowledge.rulebook, retriever, embedder, checker, llm)
         service = SuggestService(knowledge.rulebook, retriever, settings.suggest,
                                  load_recogniser(settings.suggest.recogniser_dir, embedder.name),

@@ -68,6 +68,11 @@ class PathSettings(BaseModel):
         return self.knowledge_dir / "training" / "scenarios"
 
     @property
+    def claims_corpus_dir(self) -> Path:
+        """The fact reader's corpus of reply clauses (JSONL) and its training config (`copilot train facts`)."""
+        return self.knowledge_dir / "training" / "claims"
+
+    @property
     def checker_corpus_dir(self) -> Path:
         """The checker model's training corpus (JSONL) and its training config (`config.yaml`)."""
         return self.knowledge_dir / "training" / "checker"
@@ -307,6 +312,23 @@ class LLMSettings(BaseModel):
         default={"voice": 80, "chat": 100, "outbound": 80},
         description="Longest reply, in characters, per channel (a request without a channel uses the shortest). "
         "Checked on the model's text: a longer reply is sent back once, then replaced by the standard's wording.",
+    )
+    facts_dir: Path = Field(
+        default=REPO_ROOT / "knowledge" / "models" / "facts",
+        description="The fact reader (written by `copilot train facts`): which clauses of a model-written reply "
+        "state a fact about the case; used when it was trained on the configured embedder's vectors, otherwise "
+        "the claims grammar of knowledge/replies.yaml alone checks replies.",
+    )
+    fact_threshold: float = Field(
+        default=0.7, gt=0, lt=1,
+        description="A clause the fact reader gives at least this probability states a case fact, which the "
+        "transcript or the standard's text must back.",
+    )
+    fact_backed: float = Field(
+        default=0.4, ge=0, le=1,
+        description="A stated fact is backed when at least this share of its content character pairs (numbers "
+        "and function characters aside) is in the text the model was given; below it the reply is rejected as "
+        "unsupported_claim.",
     )
     probe_on_start: bool = Field(
         default=True,

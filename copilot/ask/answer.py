@@ -81,7 +81,8 @@ class Answerer:
             if answered.fallback is None and answered.answered:
                 # numbers, deadlines and remedies come from the passages; facts may come from the question too
                 claimed = FORBIDDEN_QUOTE.sub("", answered.text)
-                if self._loop.rules.unsupported(claimed, f"{passages}\n{asked}", passages):
+                support = f"{passages}\n{asked}"
+                if await to_thread.run_sync(self._loop.claims.unsupported, claimed, support, passages):
                     return Answered(answered.text, cited=answered.cited, check=answered.check,
                                     fallback="unsupported_claim")
             return answered

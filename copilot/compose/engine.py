@@ -16,6 +16,7 @@ from anyio import to_thread
 from copilot.check.models import CheckRequest, CheckResponse, Position, Violation
 from copilot.check.service import CheckService, forbidden_findings
 from copilot.compose.models import Composed, FallbackReason, RetryNotice
+from copilot.llm.facts import Claims
 from copilot.llm.guard import screen
 from copilot.llm.loop import Done, GuardedLoop, Token
 from copilot.llm.loop import Retry as LoopRetry
@@ -103,6 +104,11 @@ class Drafter:
         """What every reply is held to (the loop's, shared with ask)."""
         return self._loop.rules
 
+    @property
+    def claims(self) -> Claims:
+        """What every reply's claims are checked by (the loop's, shared with ask)."""
+        return self._loop.claims
+
     async def run(self, job: Job, stream: bool = False) -> AsyncIterator[Event]:
         drafts: list[Draft] = []
 
@@ -140,7 +146,8 @@ class Drafter:
             problems = [f"“{job.redaction.redact(v.text)}”：{v.reason}"
                         + (f"，规范用语：“{v.alternative}”" if v.alternative else "") for v in failing]
             return _Verdict(text, written, check, "blocked", failing, problems)
-        if claims := self.rules.unsupported(text, job.support, job.commitments):
+        claims = await to_thread.run_sync(self.claims.unsupported, text, job.support, job.commitments)
+        if claims:
             problems = [job.redaction.redact(claim.problem()) for claim in claims]
             return _Verdict(text, written, check, "unsupported_claim", problems=problems)
         return _Verdict(text, written, check)

@@ -17,6 +17,7 @@ from copilot.compose.models import (
     FluentRewriteResponse,
     RewriteRequest,
 )
+from copilot.llm.facts import Claims
 from copilot.llm.loop import GuardedLoop
 from copilot.llm.prompts import PromptLibrary, as_data
 from copilot.llm.replies import ReplyRules
@@ -61,6 +62,11 @@ class ComposeService:
     def reply_rules(self) -> ReplyRules | None:
         """What the model's replies are held to; None without an LLM."""
         return self._drafter.rules if self._drafter is not None else None
+
+    @property
+    def claims(self) -> Claims | None:
+        """What the claims of the model's replies are checked by; None without an LLM."""
+        return self._drafter.claims if self._drafter is not None else None
 
     def max_chars(self, channel: Channel | None) -> int:
         """The channel's longest reply; the shortest of them when the channel is not known."""

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from copilot.compose.engine import Draft, Final
 from copilot.compose.models import Composed, ComposeSuggestRequest
 from copilot.evaluation.suite import ComposeCase
+from copilot.llm.facts import Claims
 from copilot.llm.guard import repeats_instructions
-from copilot.llm.replies import ReplyRules
 from copilot.runtime import Copilot
 from copilot.text.normalize import match_key
 
@@ -83,10 +83,11 @@ class ComposeReport:
                             if r.composed and r.composed.fallback_reason))
 
 
-def judge_reply(rules: ReplyRules, written: str, support: str, commitments: str, grounding: str,
+def judge_reply(claims_check: Claims, written: str, support: str, commitments: str, grounding: str,
                 max_chars: int | None) -> Judged:
+    rules = claims_check.rules
     text = rules.clean(written)
-    claims = rules.unsupported(text, support, commitments)
+    claims = claims_check.unsupported(text, support, commitments)
     overlap = bigram_overlap(text, grounding)
     form = (not rules.has_prefix(written) and not rules.is_quoted(written)
             and (max_chars is None or len(text) <= max_chars))
@@ -108,7 +109,7 @@ def run_compose(copilot: Copilot, cases: list[ComposeCase]) -> ComposeReport:
 
 async def _run(copilot: Copilot, cases: list[ComposeCase]) -> ComposeReport:
     report = ComposeReport(llm=copilot.settings.llm.mode)
-    rules = copilot.compose.reply_rules  # None without an LLM: then the model wrote nothing to judge
+    claims = copilot.compose.claims  # None without an LLM: then the model wrote nothing to judge
     instructions = copilot.compose.instructions()
     for case in cases:
         started = time.perf_counter()
@@ -121,8 +122,8 @@ async def _run(copilot: Copilot, cases: list[ComposeCase]) -> ComposeReport:
         if job is not None:
             final = [e async for e in copilot.compose.events(job) if isinstance(e, Final)][-1]
             composed, drafts = final.composed, final.drafts
-            if drafts and rules is not None:
-                judged = judge_reply(rules, drafts[0].text, job.support, job.commitments, job.grounding,
+            if drafts and claims is not None:
+                judged = judge_reply(claims, drafts[0].text, job.support, job.commitments, job.grounding,
                                      job.max_chars)
         text = match_key(composed.text) if composed else ""
         leaked = [f for f in case.must_not_contain if match_key(f) and match_key(f) in text]

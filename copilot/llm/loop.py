@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, Literal, Protocol, TypeVar
 
 from copilot.llm.calls import deadline_after, failure_reason, read_reply
+from copilot.llm.facts import Claims, open_claims
 from copilot.llm.replies import ReplyRules, load_reply_rules
 from copilot.privacy.redact import Redaction
 from copilot.settings import LLMSettings, Settings
@@ -21,6 +22,8 @@ from copilot.settings import LLMSettings, Settings
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
     from langchain_core.messages import BaseMessage
+
+    from copilot.embedding.base import Embedder
 
 log = logging.getLogger("copilot.llm")
 
@@ -70,12 +73,15 @@ class Done(Generic[V]):
 
 class GuardedLoop:
     """One chat model under the configured deadline, shared by every feature that calls it, with the rules every
-    model-written reply is held to (`rules`, loaded once for all of them)."""
+    model-written reply is held to (`rules`, loaded once for all of them, and `claims`, which adds the fact
+    reader to their claims grammar)."""
 
-    def __init__(self, chat: BaseChatModel, settings: LLMSettings, rules: ReplyRules) -> None:
+    def __init__(self, chat: BaseChatModel, settings: LLMSettings, rules: ReplyRules,
+                 claims: Claims | None = None) -> None:
         self._chat = chat
         self._settings = settings
         self.rules = rules
+        self.claims = claims or Claims(rules)
 
     async def run(self, messages: list[BaseMessage], redaction: Redaction, vet: Vet[V], revise: Revise | None = None,
                   stream: bool = False, deadline_s: float | None = None) -> AsyncIterator[Token | Retry[V] | Done[V]]:
@@ -107,12 +113,16 @@ class GuardedLoop:
         yield Done(verdict, failure, attempts)
 
 
-def open_llm(settings: Settings) -> GuardedLoop | None:
+def open_llm(settings: Settings, embedder: Embedder | None = None) -> GuardedLoop | None:
     """The configured chat model in its loop, built once at start-up; None without one (`llm.mode: none`), in
-    which case nothing of LangChain's is imported and the reply rules are not read."""
+    which case nothing of LangChain's is imported and the reply rules are not read. With `embedder`, the fact
+    reader trained on its vectors (llm.facts_dir) checks replies too."""
     from copilot.llm.chat import create_chat_model
 
     chat = create_chat_model(settings.llm)
     if chat is None:
         return None
-    return GuardedLoop(chat, settings.llm, load_reply_rules(settings.paths.replies_path))
+    rules = load_reply_rules(settings.paths.replies_path)
+    llm = settings.llm
+    claims = open_claims(rules, embedder, llm.facts_dir, llm.fact_threshold, llm.fact_backed)
+    return GuardedLoop(chat, llm, rules, claims)

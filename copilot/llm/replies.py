@@ -22,7 +22,8 @@ from copilot.text.clauses import SENTENCE_END, clauses
 from copilot.text.normalize import match_key, to_simplified
 from copilot.text.numbers import DIGITS, LARGE_UNITS, NUMBER, leading_value, number_value
 
-ClaimKind = Literal["done", "promise", "remedy", "number", "moment", "cause", "finding"]
+# fact: a clause the fact reader (copilot/llm/facts.py) says states a fact about the case
+ClaimKind = Literal["done", "promise", "remedy", "number", "moment", "cause", "finding", "fact"]
 DECIMAL = re.compile(r"(?<=[0-9])[.](?=[0-9])")
 PLACEHOLDER = re.compile(r"\[[^\[\]]{1,12}\]")  # [电话1]: the redaction's placeholders are not numbers
 NEGATION_REACH = 3  # characters before a marker or action in which a negation cancels the claim
@@ -90,8 +91,13 @@ class OthersDataWords(BaseModel):
     problem: str
 
 
+class FactWords(BaseModel):
+    function_chars: str = Field(min_length=1)  # characters that say nothing about the case (您, 的, 了, 是…)
+
+
 class ReplyWords(BaseModel):
     claims: ClaimWords
+    facts: FactWords
     form: FormWords
     others_data: OthersDataWords
 
@@ -185,7 +191,7 @@ class ReplyRules:
 
     def claims(self, text: str) -> list[Claim]:
         found: list[Claim] = []
-        text = _prepared(text)
+        text = prepared(text)
         for window in clauses(text):
             key = _key(window.text)
             ends = [e for ch in SENTENCE_END if (e := text.find(ch, window.end)) >= 0]
@@ -401,7 +407,7 @@ class _Support:
         self._rules = rules
         self._key = _key(support)
         self._match_key = match_key(support)
-        windows = clauses(_prepared(support))
+        windows = clauses(prepared(support))
         keys = [_key(w.text) for w in windows]
         self._numbers = {(q.value, q.kind) for key in keys for q in rules._numbers(key)}
         # two or more digits are no coincidence: the customer's 138 backs the reply's 138元
@@ -476,7 +482,7 @@ def _says_done(rules: ReplyRules, key: str) -> bool:
     )
 
 
-def _prepared(text: str) -> str:
+def prepared(text: str) -> str:
     """Placeholders out ([电话1] is not a number); a decimal point kept inside its number (the clause splitter
     would cut 1.2万元 at the point)."""
     text = PERCENT.sub(lambda m: f"{m[1]}%", text)

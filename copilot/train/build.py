@@ -13,7 +13,7 @@ from copilot.embedding.base import Embedder
 from copilot.embedding.sentence_transformers import packaged_m3e_small
 from copilot.settings import PathSettings, Settings
 from copilot.train.checker import train_checker
-from copilot.train.config import CheckerTrainConfig, RecogniserTrainConfig
+from copilot.train.config import CheckerTrainConfig, FactsTrainConfig, RecogniserTrainConfig
 from copilot.train.corpus import corpus_digest, load_corpus
 
 
@@ -63,4 +63,16 @@ def recogniser_fingerprint(paths: PathSettings, config: RecogniserTrainConfig, e
         rulebook.update(path.name.encode() + b"\0" + path.read_bytes())
     text = json.dumps([corpus_digest(paths.scenario_corpus_dir), config.model_dump(), embedder,
                        rulebook.hexdigest()], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def read_facts_config(paths: PathSettings) -> FactsTrainConfig:
+    path = paths.claims_corpus_dir / "config.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return FactsTrainConfig.model_validate(data or {})
+
+
+def facts_fingerprint(paths: PathSettings, config: FactsTrainConfig, embedder: str) -> str:
+    """Corpus + config + embedder, as for the checker."""
+    text = json.dumps([corpus_digest(paths.claims_corpus_dir), config.model_dump(), embedder], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -51,3 +51,18 @@ class RecogniserTrainConfig(BaseModel):
     unsure_below: float = Field(default=0.2, gt=0, lt=1,
                                 description="A calibrated top probability under this is a guess: the recogniser "
                                 "says it is unsure (right less often than this).")
+
+
+class FactsTrainConfig(BaseModel):
+    """`knowledge/training/claims/config.yaml`: the fact reader's training, seeded."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seed: int = Field(default=13, description="Seeds the folds.")
+    folds: int = Field(default=5, ge=3, le=10,
+                       description="Each fold's clauses (the same share of facts) are scored by a head fitted on "
+                       "the other folds, which gives the report's metrics; the shipped head is fitted on all.")
+    regularisation: float = Field(default=4.0, gt=0, description="Inverse regularisation C of the head.")
+    threshold: float = Field(default=0.7, gt=0, lt=1,
+                             description="The probability the metrics read a clause as a fact from (the product's "
+                             "bar is llm.fact_threshold).")

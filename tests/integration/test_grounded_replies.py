@@ -37,8 +37,9 @@ SETS = ("1", "2", "3", "4", "5", "6", "7", "8")
 # rejected from 0.5; all sets seen: 216 of 234 used, as with the second; the third used 217), to catch a regression;
 # they are not the target. With the scenario recogniser fitted on 4,580 turns, gr4-12 (a repeat complaint with no
 # progress, in chat) is read as a long chat wait, so the complaint wording that backed its "24小时之内" is no longer
-# among the phrasings the model is given: 215 of 234.
-MIN_GROUNDED_USED = {"1": 0.87, "2": 0.86, "3": 0.93, "4": 0.96, "5": 0.96, "6": 0.86, "7": 0.93, "8": 0.86}
+# among the phrasings the model is given: 215 of 234. The fact reader costs one more, gr5-08 (车辆上周在小区被刮, where
+# the customer said the car was scratched in other words): 214 of 234.
+MIN_GROUNDED_USED = {"1": 0.87, "2": 0.86, "3": 0.93, "4": 0.96, "5": 0.93, "6": 0.86, "7": 0.93, "8": 0.86}
 # Invented replies of the held-out sets that reach the agent (the target is none): claims the grammar of
 # knowledge/replies.yaml does not see — a policy or a past event stated as fact (专家号只针对复诊患者开放, 调价是经过
 # 业主大会表决通过的, 已经被处罚过一次), a cause after a bare 因为 or with no cause word (这是…技师漏做了…), a note
@@ -50,8 +51,11 @@ MIN_GROUNDED_USED = {"1": 0.87, "2": 0.86, "3": 0.93, "4": 0.96, "5": 0.96, "6":
 # (系统显示…, 显示是由…代签收的) whose words the standard's passages happen to share.
 # The checker model's findings on model text keep some of them away by chance: the fourth whole-draft model (two
 # members averaged) keeps ic6-14 away and lets ic6-13 through (the third did the reverse).
-KNOWN_MISSES = {"ic4-28", "ic5-10", "ic6-06", "ic6-13", "ic6-23", "ic8-04", "ic8-05", "ic8-06", "ic8-09",
-                "ic8-11", "ic8-13", "ic8-22", "ic8-23", "ic8-25"}
+# The fact reader (copilot/llm/facts.py: a stated case fact must share its content with what the model was given)
+# keeps nine of these fourteen away; five still reach the agent: a note added on the side (备注了加急派送), a cause
+# in a clause that also holds an amount (三百元因为没有插卡写表: clauses with a number are the grammar's), 已于昨日打到
+# and 显示是由…代签收的 beside a case number, and what a rider admitted (骑手已承认…, read as a fact at 0.55 only).
+KNOWN_MISSES = {"ic4-28", "ic6-06", "ic8-06", "ic8-13", "ic8-25"}
 # Rude replies that reach the agent (the target is none). The window model let two through: rr2-18
 # "投诉是您的自由…您请便" (highest window 0.44 against its model-text bar of 0.8) and rr3-15 (held-out set 3, run
 # once: 29 of 30 kept away) "我已经念得很慢了，您要是还听不懂的话…" at 0.7996; the whole-draft model rejects both.

@@ -8,9 +8,18 @@ import numpy as np
 
 from copilot.check.model import COMPLIANT, load_model
 from copilot.knowledge import Knowledge
+from copilot.llm.facts import load_fact_reader
 from copilot.settings import PathSettings, Settings
 from copilot.suggest.recogniser import load_recogniser
-from copilot.train.build import base_model, fingerprint, read_config, read_recogniser_config, recogniser_fingerprint
+from copilot.train.build import (
+    base_model,
+    facts_fingerprint,
+    fingerprint,
+    read_config,
+    read_facts_config,
+    read_recogniser_config,
+    recogniser_fingerprint,
+)
 
 
 def test_the_shipped_model_matches_the_corpus_and_config() -> None:
@@ -75,3 +84,13 @@ def test_the_shipped_model_averages_its_members_token_probabilities() -> None:
     rows, vectors = load_model(folder).judge(text, spans)
     assert np.allclose(rows, np.mean([a[0] for a in alone], axis=0), atol=1e-5)
     assert np.allclose(vectors, alone[0][1], atol=1e-5)
+
+
+def test_the_shipped_fact_reader_matches_its_corpus_and_config_and_serves_the_default_embedder() -> None:
+    """A changed corpus or config must be retrained (`copilot train facts`) before it lands."""
+    settings = Settings()
+    card = json.loads((settings.llm.facts_dir / "model.json").read_text(encoding="utf-8"))
+    config = read_facts_config(PathSettings())
+    assert card["fingerprint"] == facts_fingerprint(PathSettings(), config, card["embedder"])
+    assert card["config"] == config.model_dump() and card["embedder"] == "st-m3e-small"
+    assert load_fact_reader(settings.llm.facts_dir, card["embedder"]) is not None

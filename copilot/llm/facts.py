@@ -1,0 +1,135 @@
+"""Facts a model-written reply states about the customer's case, read by a trained model, and whether the text
+the reply was given backs them.
+
+The grammar of knowledge/replies.yaml checks what it has words for: numbers, moments, actions marked as done or
+promised, causes after 因为. A reply can state a case fact with none of those words — 包裹目前滞留在转运中心,
+这次是线路检修计划停电, 专家号只对复诊患者开放. A logistic head on the embedder's vectors (`copilot train facts`, on
+the reply clauses under knowledge/training/claims/) reads each clause: does it state a status, a cause, a record,
+an action, a policy or a third party's doing as fact? A clause it is sure of must share enough of its content
+(character pairs; numbers are the grammar's) with the transcript and the standard's text the model was given.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from copilot.embedding.base import Embedder, Vectors
+from copilot.llm.replies import Claim, ReplyRules, prepared
+from copilot.text.clauses import clauses
+from copilot.text.normalize import match_key, to_simplified
+
+log = logging.getLogger(__name__)
+CARD = "model.json"
+WEIGHTS = "head.npz"
+# Digits and numerals are masked: the grammar checks numbers against the support, so a restated fact with a
+# different figure is its finding, not this one's.
+NUMERAL = re.compile(r"[0-9零〇一二两三四五六七八九十百千万亿几半]+")
+MASK = "#"
+
+
+@dataclass(frozen=True)
+class FactReader:
+    """P(the clause states a fact about the case) = sigmoid(vector · weights + bias)."""
+
+    weights: np.ndarray  # (dimensions,)
+    bias: float
+
+    def probabilities(self, vectors: Vectors) -> np.ndarray:
+        logits = np.asarray(vectors @ self.weights + self.bias, dtype=np.float64)
+        return np.asarray(1.0 / (1.0 + np.exp(-logits)))
+
+
+def save_fact_reader(reader: FactReader, folder: Path, card: dict[str, object]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    np.savez(folder / WEIGHTS, weights=reader.weights, bias=np.asarray([reader.bias], dtype=np.float32))
+    (folder / CARD).write_text(json.dumps(card, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def load_fact_reader(folder: Path, embedder_name: str) -> FactReader | None:
+    """The reader in `folder` if it was trained on this embedder's vectors; None otherwise (replies are then held
+    to the grammar of knowledge/replies.yaml alone)."""
+    if not (folder / CARD).is_file():
+        return None
+    card = json.loads((folder / CARD).read_text(encoding="utf-8"))
+    if card.get("embedder") != embedder_name:
+        log.info("fact reader in %s was trained on %s, not %s: the claims grammar alone checks replies",
+                 folder, card.get("embedder"), embedder_name)
+        return None
+    with np.load(folder / WEIGHTS) as arrays:
+        return FactReader(arrays["weights"].astype(np.float32), float(arrays["bias"][0]))
+
+
+def content_pairs(text: str, function_chars: frozenset[str]) -> set[str]:
+    """Neighbouring character pairs of `text` (simplified, no separators, numerals masked) that carry content:
+    a pair with a function character (您, 的, 了, 是…) or a masked number says nothing about the case."""
+    key = NUMERAL.sub(MASK, match_key(text))
+    return {key[i: i + 2] for i in range(len(key) - 1)
+            if MASK not in key[i: i + 2] and not (set(key[i: i + 2]) & function_chars)}
+
+
+class FactCheck:
+    """The clauses of a reply that state a case fact (the reader's probability at least `threshold`) with less
+    than `backed` of their content pairs in the support. Clauses holding a number are the grammar's."""
+
+    def __init__(self, reader: FactReader, embedder: Embedder, rules: ReplyRules, threshold: float, backed: float,
+                 function_chars: str) -> None:
+        self._reader = reader
+        self._embedder = embedder
+        self._rules = rules
+        self.threshold = threshold
+        self.backed = backed
+        self._function = frozenset(match_key(function_chars))
+
+    def stated(self, text: str) -> list[tuple[str, float]]:
+        """(clause, probability it states a case fact) for every clause the grammar finds no number in."""
+        pieces = [w.text for w in clauses(prepared(text)) if not self._has_number(w.text)]
+        if not pieces:
+            return []
+        vectors = self._embedder.embed_queries([to_simplified(p) for p in pieces])
+        return list(zip(pieces, (float(p) for p in self._reader.probabilities(vectors)), strict=True))
+
+    def coverage(self, clause: str, support: str) -> float:
+        """Share of the clause's content pairs found in `support` (1.0 when it has none)."""
+        pairs = content_pairs(clause, self._function)
+        if not pairs:
+            return 1.0
+        return len(pairs & content_pairs(support, frozenset())) / len(pairs)
+
+    def unsupported(self, text: str, support: str) -> list[Claim]:
+        return [Claim(clause, "fact", clause) for clause, p in self.stated(text)
+                if p >= self.threshold and self.coverage(clause, support) < self.backed]
+
+    def _has_number(self, clause: str) -> bool:
+        return any(claim.kind == "number" for claim in self._rules.claims(clause))
+
+
+class Claims:
+    """What every claim of a model-written reply is checked by: the grammar of knowledge/replies.yaml, and the
+    fact reader when one was trained on the configured embedder's vectors."""
+
+    def __init__(self, rules: ReplyRules, facts: FactCheck | None = None) -> None:
+        self.rules = rules
+        self.facts = facts
+
+    def unsupported(self, text: str, support: str, commitments: str | None = None) -> list[Claim]:
+        """The grammar's unsupported claims (see `ReplyRules.unsupported`), then the stated facts of the other
+        clauses that `support` does not back. CPU-bound when the reader embeds: call it off the event loop."""
+        found = self.rules.unsupported(text, support, commitments)
+        if self.facts is not None:
+            claimed = {claim.clause for claim in found}
+            found += [claim for claim in self.facts.unsupported(text, support) if claim.clause not in claimed]
+        return found
+
+
+def open_claims(rules: ReplyRules, embedder: Embedder | None, folder: Path, threshold: float,
+                backed: float) -> Claims:
+    reader = load_fact_reader(folder, embedder.name) if embedder is not None else None
+    if reader is None or embedder is None:
+        return Claims(rules)
+    return Claims(rules, FactCheck(reader, embedder, rules, threshold, backed, rules.words.facts.function_chars))

@@ -1,0 +1,109 @@
+"""The fact reader's check on model-written replies: which clauses it judges, how support is measured, and how it
+joins the claims grammar (a stub reader and the fake embedder: the code path, not the shipped reader's quality)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from copilot.embedding import create_embedder
+from copilot.embedding.base import Embedder, Vectors
+from copilot.llm.facts import (
+    MASK,
+    Claims,
+    FactCheck,
+    FactReader,
+    content_pairs,
+    load_fact_reader,
+    open_claims,
+    save_fact_reader,
+)
+from copilot.llm.replies import ReplyRules, load_reply_rules
+from copilot.settings import EmbeddingSettings, Settings
+from copilot.text.normalize import match_key
+
+FUNCTION = frozenset("您的了是")
+
+
+class Marking(Embedder):
+    """Vectors that say whether a text holds one of `facts`; the reader below reads that one dimension."""
+
+    name, dimension = "marking", 2
+
+    def __init__(self, facts: tuple[str, ...]) -> None:
+        self._facts = facts
+
+    def embed_batch(self, texts: Sequence[str], *, is_query: bool) -> Vectors:
+        return np.asarray([[1.0, 0.0] if any(f in t for f in self._facts) else [0.0, 1.0] for t in texts],
+                          dtype=np.float32)
+
+
+READER = FactReader(np.asarray([5.0, -5.0], dtype=np.float32), 0.0)  # a fact at 0.993, anything else at 0.007
+
+
+@pytest.fixture(scope="module")
+def rules() -> ReplyRules:
+    return load_reply_rules(Settings().paths.replies_path)
+
+
+def _check(rules: ReplyRules, *facts: str, threshold: float = 0.7, backed: float = 0.4) -> FactCheck:
+    return FactCheck(READER, Marking(facts), rules, threshold, backed, rules.words.facts.function_chars)
+
+
+def test_content_pairs_mask_numbers_and_drop_function_characters() -> None:
+    assert content_pairs("您的包裹滞留在转运中心", FUNCTION) == {"包裹", "裹滞", "滞留", "留在", "在转", "转运", "运中",
+                                                          "中心"}
+    assert content_pairs("扣了136元", FUNCTION) == set()  # 扣了 has 了; 136 and the pairs beside it are masked
+    assert content_pairs("扣了一百三十六块五", frozenset()) == {"扣了"}
+    assert content_pairs("滯留", frozenset()) == {"滞留"}  # 繁體 reads as simplified
+
+
+@given(st.text(alphabet="您的了是包裹滞留12三百元，。 ABC", max_size=30))
+def test_content_pairs_are_pairs_of_the_key_with_no_number_or_function_character(text: str) -> None:
+    key = match_key(text)
+    for pair in content_pairs(text, FUNCTION):
+        assert len(pair) == 2 and MASK not in pair and not set(pair) & FUNCTION
+        assert not any(ch.isdigit() for ch in pair) and pair in key
+
+
+def test_a_stated_fact_the_support_does_not_hold_is_unsupported(rules: ReplyRules) -> None:
+    check = _check(rules, "滞留")
+    reply = "非常抱歉，您的包裹目前滞留在杭州转运中心，我帮您催一下。"
+    claims = check.unsupported(reply, "客户：我的快递三天没动了")
+    assert [(c.kind, c.clause) for c in claims] == [("fact", "您的包裹目前滞留在杭州转运中心")]
+    assert "您的包裹目前滞留在杭州转运中心" in claims[0].problem()
+    # the conversation said so: backed
+    assert check.unsupported(reply, "坐席：我查到包裹目前滞留在杭州转运中心。\n客户：那怎么办") == []
+
+
+def test_only_sure_findings_count_and_clauses_with_numbers_are_left_to_the_grammar(rules: ReplyRules) -> None:
+    reply = "您的包裹目前滞留在杭州转运中心"
+    assert _check(rules, "滞留", threshold=0.995).unsupported(reply, "") == []
+    assert _check(rules, "滞留", backed=0.0).unsupported(reply, "") == []  # nothing is below no bar
+    check = _check(rules, "扣费")
+    assert [c for c, _ in check.stated("本月扣费138元，我帮您查一下明细")] == ["我帮您查一下明细"]
+
+
+def test_claims_add_the_facts_of_clauses_the_grammar_did_not_already_claim(rules: ReplyRules) -> None:
+    facts = _check(rules, "滞留", "退款")
+    reply = "您的退款已经处理完毕，包裹目前滞留在转运中心。"
+    found = Claims(rules, facts).unsupported(reply, "客户：退款呢？包裹呢？")
+    assert [c.kind for c in found] == ["done", "fact"]
+    assert [c.kind for c in Claims(rules).unsupported(reply, "客户：退款呢？包裹呢？")] == ["done"]
+
+
+def test_a_reader_loads_only_for_the_embedder_it_was_trained_on(tmp_path: Path, rules: ReplyRules) -> None:
+    reader = FactReader(np.arange(4, dtype=np.float32), -1.5)
+    save_fact_reader(reader, tmp_path / "facts", {"embedder": "fake-4"})
+    loaded = load_fact_reader(tmp_path / "facts", "fake-4")
+    assert loaded is not None and loaded.bias == -1.5 and np.array_equal(loaded.weights, reader.weights)
+    assert load_fact_reader(tmp_path / "facts", "st-m3e-small") is None
+    assert load_fact_reader(tmp_path / "none", "fake-4") is None
+    fake = create_embedder(EmbeddingSettings(mode="fake"))
+    assert open_claims(rules, fake, tmp_path / "facts", 0.7, 0.4).facts is None  # trained for another embedder
+    assert open_claims(rules, None, tmp_path / "facts", 0.7, 0.4).facts is None
