@@ -320,7 +320,7 @@ class LLMSettings(BaseModel):
         "the claims grammar of knowledge/replies.yaml alone checks replies.",
     )
     fact_threshold: float = Field(
-        default=0.7, gt=0, lt=1,
+        default=0.65, gt=0, lt=1,
         description="A clause the fact reader gives at least this probability states a case fact, which the "
         "transcript or the standard's text must back.",
     )
@@ -329,6 +329,17 @@ class LLMSettings(BaseModel):
         description="A stated fact is backed when at least this share of its content character pairs (numbers "
         "and function characters aside) is in the text the model was given; below it the reply is rejected as "
         "unsupported_claim.",
+    )
+    fact_number_content: int = Field(
+        default=8, ge=1,
+        description="A clause holding a number (which the claims grammar compares by value) is read by the fact "
+        "reader too when it has at least this many content character pairs besides the number.",
+    )
+    fact_restated: float = Field(
+        default=0.9, gt=0, le=1,
+        description="A stated fact with too few of its words in the text the model was given is still backed when "
+        "its meaning is this close (cosine of the embedder's vectors) to a line or clause of that text: it restates "
+        "it in other words.",
     )
     probe_on_start: bool = Field(
         default=True,

@@ -21,6 +21,7 @@ import numpy as np
 
 from copilot.embedding.base import Embedder, Vectors
 from copilot.llm.replies import Claim, ReplyRules, prepared
+from copilot.settings import LLMSettings
 from copilot.text.clauses import clauses
 from copilot.text.normalize import match_key, to_simplified
 
@@ -31,6 +32,7 @@ WEIGHTS = "head.npz"
 # different figure is its finding, not this one's.
 NUMERAL = re.compile(r"[0-9零〇一二两三四五六七八九十百千万亿几半]+")
 MASK = "#"
+ROLE_PREFIX = re.compile(r"^\s*[^：:\s]{1,4}[：:]")  # 客户：, 坐席：
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,16 @@ def load_fact_reader(folder: Path, embedder_name: str) -> FactReader | None:
         return FactReader(arrays["weights"].astype(np.float32), float(arrays["bias"][0]))
 
 
+def sentences(support: str) -> list[str]:
+    """Each line of the support without its role prefix (客户：), and each clause of it, once."""
+    found: list[str] = []
+    for line in support.splitlines():
+        line = ROLE_PREFIX.sub("", line).strip()
+        if line:
+            found += [line, *(w.text for w in clauses(line))]
+    return list(dict.fromkeys(found))
+
+
 def content_pairs(text: str, function_chars: frozenset[str]) -> set[str]:
     """Neighbouring character pairs of `text` (simplified, no separators, numerals masked) that carry content:
     a pair with a function character (您, 的, 了, 是…) or a masked number says nothing about the case."""
@@ -75,24 +87,26 @@ def content_pairs(text: str, function_chars: frozenset[str]) -> set[str]:
 
 class FactCheck:
     """The clauses of a reply that state a case fact (the reader's probability at least `threshold`) with less
-    than `backed` of their content pairs in the support. Clauses holding a number are the grammar's."""
+    than `backed` of their content pairs in the support."""
 
     def __init__(self, reader: FactReader, embedder: Embedder, rules: ReplyRules, threshold: float, backed: float,
-                 function_chars: str) -> None:
+                 function_chars: str, number_content: int = 8, restated: float = 0.9, min_content: int = 2) -> None:
         self._reader = reader
         self._embedder = embedder
         self._rules = rules
         self.threshold = threshold
         self.backed = backed
+        self.number_content = number_content
+        self.restated = restated
+        self.min_content = min_content
         self._function = frozenset(match_key(function_chars))
 
     def stated(self, text: str) -> list[tuple[str, float]]:
-        """(clause, probability it states a case fact) for every clause the grammar finds no number in."""
-        pieces = [w.text for w in clauses(prepared(text)) if not self._has_number(w.text)]
+        """(clause, probability it states a case fact) for every clause judged (see `_judged`)."""
+        pieces = [w.text for w in clauses(prepared(text)) if self._judged(w.text)]
         if not pieces:
             return []
-        vectors = self._embedder.embed_queries([to_simplified(p) for p in pieces])
-        return list(zip(pieces, (float(p) for p in self._reader.probabilities(vectors)), strict=True))
+        return list(zip(pieces, (float(p) for p in self._reader.probabilities(self._vectors(pieces))), strict=True))
 
     def coverage(self, clause: str, support: str) -> float:
         """Share of the clause's content pairs found in `support` (1.0 when it has none)."""
@@ -102,11 +116,31 @@ class FactCheck:
         return len(pairs & content_pairs(support, frozenset())) / len(pairs)
 
     def unsupported(self, text: str, support: str) -> list[Claim]:
-        return [Claim(clause, "fact", clause) for clause, p in self.stated(text)
-                if p >= self.threshold and self.coverage(clause, support) < self.backed]
+        """Stated facts whose words the support does not hold and whose meaning no line or clause of it says
+        (车辆上周在小区被刮 restates 我车上周停小区里被人划了: few shared pairs, the same meaning)."""
+        unworded = [clause for clause, p in self.stated(text)
+                    if p >= self.threshold and self.coverage(clause, support) < self.backed]
+        if not unworded:
+            return []
+        said = sentences(support)
+        if not said:
+            return [Claim(clause, "fact", clause) for clause in unworded]
+        closest = self._vectors(unworded) @ self._vectors(said).T
+        return [Claim(clause, "fact", clause) for clause, row in zip(unworded, closest, strict=True)
+                if float(row.max()) < self.restated]
 
-    def _has_number(self, clause: str) -> bool:
-        return any(claim.kind == "number" for claim in self._rules.claims(clause))
+    def _vectors(self, texts: list[str]) -> Vectors:
+        return self._embedder.embed_queries([to_simplified(t) for t in texts])
+
+    def _judged(self, clause: str) -> bool:
+        """A clause with a number the grammar reads is the grammar's (it compares the number by value), unless it
+        says much more besides (尾号6621的卡目前处于冻结状态): at least `number_content` content pairs. A short
+        restatement (月费59元 for 每月59元) has too little besides its number to measure its support by, and so
+        has a clause of fewer than `min_content` content pairs (您辛苦了)."""
+        content = len(content_pairs(clause, self._function))
+        if not any(claim.kind == "number" for claim in self._rules.claims(clause)):
+            return content >= self.min_content
+        return content >= self.number_content
 
 
 class Claims:
@@ -127,9 +161,10 @@ class Claims:
         return found
 
 
-def open_claims(rules: ReplyRules, embedder: Embedder | None, folder: Path, threshold: float,
-                backed: float) -> Claims:
-    reader = load_fact_reader(folder, embedder.name) if embedder is not None else None
+def open_claims(rules: ReplyRules, embedder: Embedder | None, settings: LLMSettings) -> Claims:
+    reader = load_fact_reader(settings.facts_dir, embedder.name) if embedder is not None else None
     if reader is None or embedder is None:
         return Claims(rules)
-    return Claims(rules, FactCheck(reader, embedder, rules, threshold, backed, rules.words.facts.function_chars))
+    return Claims(rules, FactCheck(reader, embedder, rules, settings.fact_threshold, settings.fact_backed,
+                                   rules.words.facts.function_chars, settings.fact_number_content,
+                                   settings.fact_restated))

@@ -123,6 +123,4 @@ def open_llm(settings: Settings, embedder: Embedder | None = None) -> GuardedLoo
     if chat is None:
         return None
     rules = load_reply_rules(settings.paths.replies_path)
-    llm = settings.llm
-    claims = open_claims(rules, embedder, llm.facts_dir, llm.fact_threshold, llm.fact_backed)
-    return GuardedLoop(chat, llm, rules, claims)
+    return GuardedLoop(chat, settings.llm, rules, open_claims(rules, embedder, settings.llm))

