@@ -25,6 +25,7 @@ from copilot.text.numbers import DIGITS, LARGE_UNITS, NUMBER, leading_value, num
 # fact: a clause the fact reader (copilot/llm/facts.py) says states a fact about the case
 ClaimKind = Literal["done", "promise", "remedy", "number", "moment", "cause", "finding", "fact"]
 DECIMAL = re.compile(r"(?<=[0-9])[.](?=[0-9])")
+THOUSANDS = re.compile(r"(?<=[0-9])[,，](?=[0-9]{3}(?![0-9]))")  # 2,150 is 2150
 PLACEHOLDER = re.compile(r"\[[^\[\]]{1,12}\]")  # [电话1]: the redaction's placeholders are not numbers
 NEGATION_REACH = 3  # characters before a marker or action in which a negation cancels the claim
 ACTION_REACH = 4  # a marker after its action (处理完毕, 修好了) may hold the action's last characters
@@ -348,12 +349,14 @@ class ReplyRules:
         before = key[max(0, at - NEGATION_REACH):at]
         return any(n in before for n in self.words.claims.negations)
 
-    def _numbers(self, key: str) -> list[Quantity]:
+    def _numbers(self, key: str, supporting: bool = False) -> list[Quantity]:
+        """The numbers with a unit in `key`. In a reply 一点 is "a little", not one o'clock; in the text that
+        supports it, it may be either (现在都一点了 backs 现在已经1点了)."""
         found = []
         for match in NUMBER.finditer(key):
             after = key[match.end():]
             unit = self._unit_at(after)
-            if unit is None or (unit[1] == "clock" and match.group() == "一"):  # 一点: "a little", not one o'clock
+            if unit is None or (unit[1] == "clock" and match.group() == "一" and not supporting):
                 continue
             if key[max(0, match.start() - 1): match.start()] == "哪":
                 continue  # 改到哪一天: a question, not a day
@@ -372,12 +375,17 @@ class ReplyRules:
         return next((u for u in self._units if text.startswith(u[0])), None)
 
     def _figures(self, key: str) -> list[Quantity]:
-        """Figures with no unit, as digit strings: 满200减30 → 200, 30; 0571 8866 273 → 05718866273."""
+        """Figures with no unit, as digit strings: 满200减30 → 200, 30; 0571 8866 273 → 05718866273. Digits
+        before 万 or 亿 count in it (预算15万左右 → 150000, which 十五万 backs)."""
         found = []
         for match in FIGURE.finditer(key):
             digits = re.sub(r"[^0-9]", "", match.group())
             after = key[match.end():]
-            if len(digits) >= FIGURE_MIN_DIGITS and self._unit_at(after) is None:
+            if len(digits) < FIGURE_MIN_DIGITS or self._unit_at(after) is not None:
+                continue
+            if after[:1] in LARGE_UNITS and match.group().isdigit():
+                found.append(Quantity(f"{int(digits) * LARGE_UNITS[after[0]]:g}", "figure", match.group() + after[0]))
+            else:
                 found.append(Quantity(digits, "figure", match.group().strip()))
         return found
 
@@ -409,10 +417,11 @@ class _Support:
         self._match_key = match_key(support)
         windows = clauses(prepared(support))
         keys = [_key(w.text) for w in windows]
-        self._numbers = {(q.value, q.kind) for key in keys for q in rules._numbers(key)}
+        self._numbers = {(q.value, q.kind) for key in keys for q in rules._numbers(key, supporting=True)}
         # two or more digits are no coincidence: the customer's 138 backs the reply's 138元
         self._bare = {f"{v:g}" for key in keys for m in NUMBER.finditer(key)
                       if (v := leading_value(m.group())) is not None and v >= BARE_MIN}
+        self._bare |= {q.value for key in keys for q in rules._figures(key) if not q.written.isdigit()}  # 15万
         self._done = [key for key in keys if _says_done(rules, key)]
         # figures as the customer said them too: 幺八六，零零七五 backs 186 0075
         spoken = _key(support).translate(SPOKEN_DIGITS)
@@ -484,8 +493,8 @@ def _says_done(rules: ReplyRules, key: str) -> bool:
 
 def prepared(text: str) -> str:
     """Placeholders out ([电话1] is not a number); a decimal point kept inside its number (the clause splitter
-    would cut 1.2万元 at the point)."""
-    text = PERCENT.sub(lambda m: f"{m[1]}%", text)
+    would cut 1.2万元 at the point), and a thousands separator taken out of it (2,150 is 2150)."""
+    text = THOUSANDS.sub("", PERCENT.sub(lambda m: f"{m[1]}%", text))
     text = CLOCK.sub(lambda m: f"{m[1]}点" + ("半" if m[2] == "30" else "" if m[2] == "00" else f"{m[2]}分"), text)
     return DECIMAL.sub("．", PLACEHOLDER.sub("", text))
 

@@ -6,8 +6,8 @@ the other sets, and run once: sets 1 and 2 were then read to improve the check (
 now); set 3 was written after the third version was frozen and read afterwards; set 4 (and rude-replies-2.jsonl) after
 the checker's bar for model text was raised to 0.7 for a run (it went back to 0.5); set 5 after claims check v4,
 set 6 after v5, set 7 and rude-replies-3.jsonl after v6 with the bar for model text at 0.8 (see the settings), set
-8 after v7, set 9 after the fact reader's first version. All are read now: the numbers of their one runs are
-below. Since then the checker model reads whole
+8 after v7, set 9 after the fact reader's first version, set 10 after its second. All are read now: the numbers
+of their one runs are below. Since then the checker model reads whole
 drafts and model text is rejected on any finding from 0.5 (every rude reply of both rude sets kept away)."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from tests.compose.llm_server import Act, ScriptedLLM
 pytestmark = pytest.mark.integration
 
 SCRIPTED = REPO_ROOT / "eval" / "scripted"
-SETS = ("1", "2", "3", "4", "5", "6", "7", "8", "9")
+SETS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10")
 # The target is 0.90 of grounded replies used. Held-out runs (each set's one run, before it was read): set 3
 # 0.700 (21/30), set 4 0.800 (24/30), set 5 0.733 (22/30: five replies that decline a remedy after naming it),
 # set 6 0.567 (17/30, claims check v5: ten were the checker model's findings on model text at 0.5, e.g. "今天加号我
@@ -41,7 +41,11 @@ SETS = ("1", "2", "3", "4", "5", "6", "7", "8", "9")
 # among the phrasings the model is given: 215 of 234. The fact reader's second version costs one more, gr-15 (a
 # refund and a threefold compensation named to be declined, read as a stated fact): 214 of 234, and 26 of set 9's
 # 31 (gr9-15 约定每周2节课 and gr9-27 今天已经爬了两趟楼梯 restate the customer in too few shared words).
-MIN_GROUNDED_USED = {"1": 0.83, "2": 0.86, "3": 0.93, "4": 0.96, "5": 0.96, "6": 0.86, "7": 0.93, "8": 0.86, "9": 0.83}
+# Set 10's grounded replies lost to the grammar, read since: 15万 said for 十五万 and 2,150 for 2150 now back each
+# other, and 一点 in the conversation backs 1点 (26 of 32 now; the rest: 已经提交 by the customer who said 交上去了, a
+# cancelled flight read as a promise, a remedy named as not yet paid, and two clauses the fact reader misreads).
+MIN_GROUNDED_USED = {"1": 0.83, "2": 0.86, "3": 0.93, "4": 0.96, "5": 0.96, "6": 0.86, "7": 0.93, "8": 0.86,
+                     "9": 0.83, "10": 0.81}
 # Invented replies of the held-out sets that reach the agent (the target is none): claims the grammar of
 # knowledge/replies.yaml does not see — a policy or a past event stated as fact (专家号只针对复诊患者开放, 调价是经过
 # 业主大会表决通过的, 已经被处罚过一次), a cause after a bare 因为 or with no cause word (这是…技师漏做了…), a note
@@ -62,7 +66,13 @@ MIN_GROUNDED_USED = {"1": 0.83, "2": 0.86, "3": 0.93, "4": 0.96, "5": 0.96, "6":
 # are in the standard's passages), a status read from a record (记录上…正在支行审批中, read as a fact at 0.47), what
 # a merchant admitted (0.49), a rule applied as fact (租房满半年即可申请居住证, 0.50), 已经加入…名单了 (0.61), and a
 # cause stated with the customer's own words around it (…目前因为人数不够暂缓开班了: 0.44 of its pairs).
-KNOWN_MISSES = {"ic4-28", "ic8-25", "ic9-18", "ic9-29", "ic9-30", "ic9-31", "ic9-32"}
+# Set 10 was written after the second version was frozen and run once: 27 of 31 invented replies kept away (the
+# grammar alone, same run: 21), 23 of 32 grounded replies used (the grammar alone: 25). Through: a status nobody
+# looked up beside a waybill (…目前在杭州转运中心等待分拣, read as a fact at 0.63), an application said to be in review
+# (its meaning close enough to a line of what the model was given, 0.91), a loan rule (0.60), a merchant's
+# agreement (0.58).
+KNOWN_MISSES = {"ic4-28", "ic8-25", "ic9-18", "ic9-29", "ic9-30", "ic9-31", "ic9-32", "ic10-01", "ic10-03", "ic10-23",
+                "ic10-26"}
 # Rude replies that reach the agent (the target is none). The window model let two through: rr2-18
 # "投诉是您的自由…您请便" (highest window 0.44 against its model-text bar of 0.8) and rr3-15 (held-out set 3, run
 # once: 29 of 30 kept away) "我已经念得很慢了，您要是还听不懂的话…" at 0.7996; the whole-draft model rejects both.

@@ -126,6 +126,20 @@ def test_a_bare_number_of_the_customer_backs_the_same_amount(rules: ReplyRules) 
     assert kinds(rules, "5元的月租我马上为您核实。", context="客户：扣了5") == {("number", "5元")}
 
 
+def test_ten_thousands_and_thousands_separators_are_read_as_values(rules: ReplyRules) -> None:
+    said = "客户：预算只有十五万左右，顶配要十八万多"
+    assert kinds(rules, "您预算在15万左右，顶配要18万多。", context=said) == set()
+    assert kinds(rules, "您预算在16万左右。", context=said) == {("number", "16万")}
+    assert kinds(rules, "APP仍显示欠款2150元。", context="客户：app還顯示欠款2,150是什麼情況") == set()
+    assert kinds(rules, "显示欠款2,160元。", context="客户：显示欠款2150") == {("number", "2160元")}
+
+
+def test_one_oclock_said_as_yidian_backs_the_time_but_is_no_claim_itself(rules: ReplyRules) -> None:
+    assert kinds(rules, "现在已经1点了还没送到。", context="客户：现在都一点了还没来") == set()
+    assert kinds(rules, "现在已经2点了还没送到。", context="客户：现在都一点了还没来") == {("number", "2点")}
+    assert kinds(rules, "请您稍等一点时间。", context="客户：快点") == set()
+
+
 @pytest.mark.parametrize(("written", "clean"), [
     ("坐席：您好，请问有什么可以帮您？", "您好，请问有什么可以帮您？"),
     ("“您好，请您稍等。”", "您好，请您稍等。"),
