@@ -12,7 +12,6 @@ an action, a policy or a third party's doing as fact? A clause it is sure of mus
 from __future__ import annotations
 
 import json
-import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,13 +19,12 @@ from pathlib import Path
 import numpy as np
 
 from copilot.embedding.base import Embedder, Vectors
+from copilot.embedding.heads import CARD, head_card
 from copilot.llm.replies import Claim, ReplyRules, prepared
 from copilot.settings import LLMSettings
 from copilot.text.clauses import clauses
 from copilot.text.normalize import match_key, to_simplified
 
-log = logging.getLogger(__name__)
-CARD = "model.json"
 WEIGHTS = "head.npz"
 # Digits and numerals are masked: the grammar checks numbers against the support, so a restated fact with a
 # different figure is its finding, not this one's.
@@ -56,12 +54,7 @@ def save_fact_reader(reader: FactReader, folder: Path, card: dict[str, object]) 
 def load_fact_reader(folder: Path, embedder_name: str) -> FactReader | None:
     """The reader in `folder` if it was trained on this embedder's vectors; None otherwise (replies are then held
     to the grammar of knowledge/replies.yaml alone)."""
-    if not (folder / CARD).is_file():
-        return None
-    card = json.loads((folder / CARD).read_text(encoding="utf-8"))
-    if card.get("embedder") != embedder_name:
-        log.info("fact reader in %s was trained on %s, not %s: the claims grammar alone checks replies",
-                 folder, card.get("embedder"), embedder_name)
+    if head_card(folder, embedder_name, "fact reader", "the claims grammar alone checks replies") is None:
         return None
     with np.load(folder / WEIGHTS) as arrays:
         return FactReader(arrays["weights"].astype(np.float32), float(arrays["bias"][0]))

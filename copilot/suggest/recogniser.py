@@ -8,7 +8,6 @@ the vectors the retriever computes anyway (see `Reads`): recognising costs a mat
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -16,9 +15,8 @@ from typing import Literal
 import numpy as np
 
 from copilot.embedding.base import Vectors
+from copilot.embedding.heads import CARD, head_card
 
-log = logging.getLogger(__name__)
-CARD = "model.json"
 WEIGHTS = "head.npz"
 # What the units read: "mixed" — the latest customer turn's vector plus the earlier ones' at `context_weight`, one
 # unit vector; "turns" — the latest customer turn, the earlier ones and the agent's last words before it side by
@@ -83,12 +81,8 @@ def save_recogniser(recogniser: ScenarioRecogniser, folder: Path, card: dict[str
 def load_recogniser(folder: Path, embedder_name: str) -> ScenarioRecogniser | None:
     """The recogniser in `folder` if it was trained on this embedder's vectors; None otherwise (suggestions then
     rank scenarios by retrieval alone, as they would with no recogniser)."""
-    if not (folder / CARD).is_file():
-        return None
-    card = json.loads((folder / CARD).read_text(encoding="utf-8"))
-    if card.get("embedder") != embedder_name:
-        log.info("scenario recogniser in %s was trained on %s, not %s: retrieval alone ranks scenarios",
-                 folder, card.get("embedder"), embedder_name)
+    card = head_card(folder, embedder_name, "scenario recogniser", "retrieval alone ranks scenarios")
+    if card is None:
         return None
     with np.load(folder / WEIGHTS) as arrays:
         weights, bias = arrays["weights"].astype(np.float32), arrays["bias"].astype(np.float32)

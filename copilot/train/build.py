@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
+from pydantic import BaseModel
 
 from copilot.check.model import ComplianceModel, load_model
 from copilot.embedding.base import Embedder
@@ -16,11 +18,18 @@ from copilot.train.checker import train_checker
 from copilot.train.config import CheckerTrainConfig, FactsTrainConfig, RecogniserTrainConfig
 from copilot.train.corpus import corpus_digest, load_corpus
 
+Config = TypeVar("Config", bound=BaseModel)
+
+
+def _read(folder: Path, model: type[Config]) -> Config:
+    """`config.yaml` beside a corpus, validated; the model's defaults where there is none."""
+    path = folder / "config.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return model.model_validate(data or {})
+
 
 def read_config(paths: PathSettings) -> CheckerTrainConfig:
-    path = paths.checker_corpus_dir / "config.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    return CheckerTrainConfig.model_validate(data or {})
+    return _read(paths.checker_corpus_dir, CheckerTrainConfig)
 
 
 def fingerprint(paths: PathSettings, config: CheckerTrainConfig, base: str) -> str:
@@ -51,9 +60,7 @@ def base_model() -> Path:
 
 
 def read_recogniser_config(paths: PathSettings) -> RecogniserTrainConfig:
-    path = paths.scenario_corpus_dir / "config.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    return RecogniserTrainConfig.model_validate(data or {})
+    return _read(paths.scenario_corpus_dir, RecogniserTrainConfig)
 
 
 def recogniser_fingerprint(paths: PathSettings, config: RecogniserTrainConfig, embedder: str) -> str:
@@ -67,9 +74,7 @@ def recogniser_fingerprint(paths: PathSettings, config: RecogniserTrainConfig, e
 
 
 def read_facts_config(paths: PathSettings) -> FactsTrainConfig:
-    path = paths.claims_corpus_dir / "config.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    return FactsTrainConfig.model_validate(data or {})
+    return _read(paths.claims_corpus_dir, FactsTrainConfig)
 
 
 def facts_fingerprint(paths: PathSettings, config: FactsTrainConfig, embedder: str) -> str:
