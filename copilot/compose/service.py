@@ -20,7 +20,6 @@ from copilot.compose.models import (
 from copilot.llm.facts import Claims
 from copilot.llm.loop import GuardedLoop
 from copilot.llm.prompts import PromptLibrary, as_data
-from copilot.llm.replies import ReplyRules
 from copilot.privacy.redact import Redaction
 from copilot.rulebook.models import Channel, Rulebook, Scenario
 from copilot.rulebook.names import CHANNEL_NAMES, ROLE_NAMES
@@ -57,11 +56,6 @@ class ComposeService:
     @property
     def configured(self) -> bool:
         return self._drafter is not None
-
-    @property
-    def reply_rules(self) -> ReplyRules | None:
-        """What the model's replies are held to; None without an LLM."""
-        return self._drafter.rules if self._drafter is not None else None
 
     @property
     def claims(self) -> Claims | None:

@@ -101,18 +101,21 @@ class FactCheck:
             return []
         return list(zip(pieces, (float(p) for p in self._reader.probabilities(self._vectors(pieces))), strict=True))
 
-    def coverage(self, clause: str, support: str) -> float:
-        """Share of the clause's content pairs found in `support` (1.0 when it has none)."""
+    def coverage(self, clause: str, said: set[str]) -> float:
+        """Share of the clause's content pairs among `said`, the support's pairs (1.0 when it has none)."""
         pairs = content_pairs(clause, self._function)
         if not pairs:
             return 1.0
-        return len(pairs & content_pairs(support, frozenset())) / len(pairs)
+        return len(pairs & said) / len(pairs)
 
     def unsupported(self, text: str, support: str) -> list[Claim]:
         """Stated facts whose words the support does not hold and whose meaning no line or clause of it says
         (车辆上周在小区被刮 restates 我车上周停小区里被人划了: few shared pairs, the same meaning)."""
-        unworded = [clause for clause, p in self.stated(text)
-                    if p >= self.threshold and self.coverage(clause, support) < self.backed]
+        facts = [clause for clause, p in self.stated(text) if p >= self.threshold]
+        if not facts:
+            return []
+        said_pairs = content_pairs(support, frozenset())  # once per reply: the support is the long side
+        unworded = [clause for clause in facts if self.coverage(clause, said_pairs) < self.backed]
         if not unworded:
             return []
         said = sentences(support)
