@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from copilot.embedding.base import Vectors
 from copilot.errors import InvalidInput, PayloadTooLarge
 from copilot.index.documents import SCENARIO_KINDS
 from copilot.retrieve.retriever import HybridRetriever
-from copilot.rulebook.models import Rulebook, Scenario
+from copilot.rulebook.models import Phrasing, Rulebook, Scenario
 from copilot.settings import SuggestSettings
 from copilot.suggest.conversation import Conversation, ConversationPolicy
 from copilot.suggest.models import (
@@ -41,6 +41,7 @@ class RankedScenario:
 class Recognised:
     ranked: list[RankedScenario]
     unsure: bool
+    own: dict[str, float] = field(default_factory=dict)  # uploaded situations' probabilities from their own texts
 
 
 class SuggestService:
@@ -104,10 +105,12 @@ class SuggestService:
             + self._passage_candidates(top.scenario, latest, mode, latest_vector)
         fresh = [c for c in candidates if c.kind == "passage"
                  or not conversation.already_said(c.text, self._policy.said_similarity)]
+        shown = self._own_seats(_distinct(fresh)[: request.top_k], request.top_k, recognised, request.channel,
+                               conversation)
         return SuggestResponse(
             scenario=ScenarioMatch(id=top.scenario.id, title=top.scenario.title,
                                    confidence=round(min(1.0, top.score), 4)),
-            suggestions=_distinct(fresh)[: request.top_k],
+            suggestions=shown,
             phase=conversation.phase(top.scenario.id, self._policy), unsure=recognised.unsure,
         )
 
@@ -133,7 +136,42 @@ class SuggestService:
             blended.append(RankedScenario(scenario, (1 - weight) * r + weight * p))
         known = [probabilities[b.scenario.id] for b in blended if b.scenario.id in probabilities]
         unsure = bool(known) and max(known) < self._recogniser.unsure_below
-        return Recognised(sorted(blended, key=lambda r: -r.score), unsure)
+        return Recognised(sorted(blended, key=lambda r: -r.score), unsure, own)
+
+    def _own_seats(self, shown: list[Suggestion], top_k: int, recognised: Recognised, channel: str | None,
+                   conversation: Conversation) -> list[Suggestion]:
+        """A customer's own standard keeps `own_seats` places among the suggestions shown: the zero-shot guess
+        at its situations is often right in its top few but behind a shipped scenario the recogniser knows
+        (a shipped billing or repair scenario for a gas bill or a late fitter). Its likeliest situations not
+        shown yet take the places of the lowest shipped suggestions, each with its first unsaid phrasing."""
+        seats, floor = self._settings.own_seats, self._settings.own_seat_floor
+        own = recognised.own
+        held = sum(1 for s in shown if s.kind == "approved" and s.scenario_id in own)
+        if not own or held >= seats:
+            return shown
+        scores = {r.scenario.id: r.score for r in recognised.ranked}
+        on_show = {s.scenario_id for s in shown if s.kind == "approved"}
+        texts = {match_key(s.text) for s in shown}
+        out = list(shown)
+        for sid in sorted((sid for sid, p in own.items() if p >= floor and sid not in on_show),
+                          key=lambda sid: -own[sid]):
+            if held >= seats:
+                break
+            scenario = self._rulebook.scenario(sid)
+            fresh = [p for p in scenario.approved
+                     if not conversation.already_said(p.text, self._policy.said_similarity)]
+            if not fresh or (channel and channel not in scenario.channels) or match_key(fresh[0].text) in texts:
+                continue
+            seat = _approved(scenario, fresh[0], scores.get(sid, own[sid]))
+            shipped = [i for i, s in enumerate(out) if s.kind != "approved" or s.scenario_id not in own]
+            if len(out) < top_k:
+                out.append(seat)
+            elif shipped:
+                out[shipped[-1]] = seat
+            else:
+                break
+            held += 1
+        return out
 
     def _in_conversation(self, ranked: list[RankedScenario], conversation: Conversation) -> list[RankedScenario]:
         """Once the agent has spoken the greeting is behind them: opening scenarios rank lower."""
@@ -164,15 +202,10 @@ class SuggestService:
             fresh = [p for p in entry.scenario.approved
                      if not conversation.already_said(p.text, self._policy.said_similarity)]
             for position, phrasing in enumerate(fresh):
-                assert phrasing.citation is not None  # the loader cites every phrasing
-                score = entry.score * (1 - self._settings.phrasing_decay * position)
                 if position == 0:
                     firsts.add(len(out))
-                out.append(Suggestion(
-                    text=phrasing.text, kind="approved", scenario_id=entry.scenario.id,
-                    score=round(score, 4), authored=phrasing.authored,
-                    citation=SuggestionCitation.of(phrasing.citation),
-                ))
+                out.append(_approved(entry.scenario, phrasing,
+                                     entry.score * (1 - self._settings.phrasing_decay * position)))
         spread = self._settings.spread_scenarios  # each likely scenario's best phrasing before any second one
         order = sorted(range(len(out)), key=lambda i: (spread and i not in firsts, -out[i].score))
         return [out[i] for i in order]
@@ -184,10 +217,7 @@ class SuggestService:
             scenario = self._rulebook.scenario(sid) if sid in ids else None
             if scenario is None or not scenario.approved or (channel and channel not in scenario.channels):
                 continue
-            phrasing = scenario.approved[0]
-            assert phrasing.citation is not None
-            return [Suggestion(text=phrasing.text, kind="approved", scenario_id=sid, score=round(score, 4),
-                               authored=phrasing.authored, citation=SuggestionCitation.of(phrasing.citation))]
+            return [_approved(scenario, scenario.approved[0], score)]
         return []
 
     def _passage_candidates(self, scenario: Scenario, latest: str, mode: str | None,
@@ -205,6 +235,12 @@ class SuggestService:
                 citation=SuggestionCitation.of_passage(hit.document.text, meta),
             ))
         return out
+
+
+def _approved(scenario: Scenario, phrasing: Phrasing, score: float) -> Suggestion:
+    assert phrasing.citation is not None  # the loader cites every phrasing
+    return Suggestion(text=phrasing.text, kind="approved", scenario_id=scenario.id, score=round(score, 4),
+                      authored=phrasing.authored, citation=SuggestionCitation.of(phrasing.citation))
 
 
 def _distinct(suggestions: list[Suggestion]) -> list[Suggestion]:

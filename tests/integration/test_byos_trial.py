@@ -60,14 +60,16 @@ pytestmark = pytest.mark.integration
 # (trained with restated complaints, kept commitments and fluent offences too; blocking from 0.8) and the customer's
 # own rules cited whatever their proposed category, ins-c-08, ins-c-09 and ins-c-35 pass; gas-c-18 (小事自己弄一下)
 # cites the manual's rule, and ins-c-10 passes unblocked again.
+# Since an approved upload keeps a seat among the three suggestions (`suggest.own_seats`: its likeliest situation
+# by its own texts takes the place of the lowest shipped one), air-s-05, exp-s-04, gas-s-01, gas-s-03, gas-s-04,
+# gas-s-07, rr-s-13 and byos-s-08 pass (91 of the 134 customer turns with the upload's √ in the top 3, 83 before).
 KNOWN_MISSES: dict[str, set[str]] = {
-    "water-utility-standard": {"byos-c-09", "byos-s-08"},
-    "online-retail-returns-standard": {"rr-s-04", "rr-s-05", "rr-s-13"},
+    "water-utility-standard": {"byos-c-09"},
+    "online-retail-returns-standard": {"rr-s-04", "rr-s-05"},
     # Its one run (extractor as of the heading fix): two forbidden drafts blocked citing a seed's rule, two passed
     # (等着吧 and 明天再打吧 with no listed word around them), and eight customer turns got a seed scenario's
     # phrasings instead of the upload's (the recogniser knows the seeds' bill and repair scenarios, not these).
-    "gas-utility-standard": {"gas-c-30", "gas-s-01", "gas-s-03", "gas-s-04", "gas-s-07", "gas-s-10",
-                             "gas-s-11", "gas-s-13", "gas-s-14"},
+    "gas-utility-standard": {"gas-c-30", "gas-s-10", "gas-s-11", "gas-s-13", "gas-s-14"},
     # Its one run (same extractor; hos-s-04 dropped afterwards by the near-duplicate guard, a 在吗 turn): 14 of 19
     # forbidden drafts blocked citing it, 10 of 11 near misses passed, 6 of 15 customer turns with its √ phrasing
     # in the top 3 — two √ quotes with an enumeration inside (时间、地点和经过) had been cut into pieces as if they
@@ -76,7 +78,7 @@ KNOWN_MISSES: dict[str, set[str]] = {
                                   "hos-s-08", "hos-s-13", "hos-s-14"},
     # Its one run (with the own-standard citation margin): one forbidden draft cites a seed's rule; ten customer
     # turns got the general wording and other situations' phrasings before its own.
-    "airline-service-standard": {"air-c-07", "air-c-11", "air-s-05", "air-s-07", "air-s-09", "air-s-12", "air-s-16"},
+    "airline-service-standard": {"air-c-07", "air-c-11", "air-s-07", "air-s-09", "air-s-12", "air-s-16"},
     # Their one run (with the uploaded situations' own probability; ins-s-02 dropped before it by the
     # near-duplicate guard, a 在吗 line): 21 of 24 and 21 of 25 forbidden drafts blocked citing the upload, 12 of
     # 14 near misses passed in each, 15 of 28 and 15 of 27 customer turns with its √ phrasing in the top 3. Since
@@ -84,7 +86,7 @@ KNOWN_MISSES: dict[str, set[str]] = {
     # exp-c-18, exp-c-22 and exp-s-06 pass. With the fourth whole-draft checker model (two members averaged) gas-c-18
     # and hos-c-24 are blocked citing their upload, and exp-c-09 (你到底有没有在听我说话, read as compliant) and
     # ins-c-08 (有意见你去投诉好了 at 0.80, under the bar) pass.
-    "express-delivery-standard": {"exp-c-09", "exp-s-02", "exp-s-04", "exp-s-05", "exp-s-06", "exp-s-07", "exp-s-08",
+    "express-delivery-standard": {"exp-c-09", "exp-s-02", "exp-s-05", "exp-s-06", "exp-s-07", "exp-s-08",
                                   "exp-s-11", "exp-s-12", "exp-s-16", "exp-s-18", "exp-s-21", "exp-s-22", "exp-s-25",
                                   "exp-s-26"},
     "insurance-claims-standard": {"ins-c-06", "ins-c-08", "ins-c-10", "ins-s-01", "ins-s-03", "ins-s-04", "ins-s-05",

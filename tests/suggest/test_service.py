@@ -173,3 +173,36 @@ def test_a_recogniser_reading_turns_hears_the_agents_words_before_the_customer(f
     assert waited.scenario is not None and waited.scenario.id == "chat-long-wait" and not waited.unsure
     alone = service.suggest(SuggestRequest(transcript="客户：二十分钟了，人呢"))
     assert alone.unsure
+
+
+def _confidently_shipped(fake_copilot: Copilot, seats: int, floor: float) -> tuple[list[str], list[str], set[str]]:
+    """Three shipped scenarios the recogniser is sure of, an upload whose situations all sit at 0.5 (scale 0):
+    the texts shown with `seats` kept for the upload, the shipped scenarios' first phrasings, the upload's ids."""
+    noisy = fake_copilot.knowledge.rulebook.scenario("noisy-line")
+    rulebook = fake_copilot.knowledge.rulebook.model_copy(update={"uploaded": [noisy.source]})
+    shipped = [s for s in rulebook.scenarios if s.source != noisy.source and "voice" in s.channels and s.approved]
+    sure = shipped[:3]
+    recogniser = _recogniser(fake_copilot, {s.id: 6.0 for s in sure}, unsure_below=0.3,
+                             labels=tuple(s.id for s in shipped))
+    service = _with(fake_copilot, recogniser, rulebook, own_situation_scale=0.0, own_seats=seats,
+                    own_seat_floor=floor)
+    response = service.suggest(SuggestRequest(transcript="客户：嗯，就是这么个情况", channel="voice", top_k=3))
+    uploaded = {s.id for s in rulebook.scenarios if s.source == noisy.source}
+    return ([s.text for s in response.suggestions], [s.approved[0].text for s in sure],
+            {s.scenario_id or "" for s in response.suggestions} & uploaded)
+
+
+def test_an_approved_upload_keeps_a_seat_behind_the_shipped_scenarios_the_recogniser_is_sure_of(
+        fake_copilot: Copilot) -> None:
+    shown, firsts, from_upload = _confidently_shipped(fake_copilot, seats=1, floor=0.2)
+    plain, _, _ = _confidently_shipped(fake_copilot, seats=0, floor=0.2)
+    assert shown[:2] == plain[:2] and len(shown) == 3  # the two best shipped phrasings stay where they were
+    assert len(from_upload) == 1 and shown[2] not in firsts  # the lowest gives its place to the upload's
+    shown, firsts, from_upload = _confidently_shipped(fake_copilot, seats=2, floor=0.2)
+    assert shown[0] == plain[0] and len(from_upload) == 2
+
+
+def test_no_seat_when_switched_off_or_the_upload_is_not_likely_enough(fake_copilot: Copilot) -> None:
+    for seats, floor in ((0, 0.2), (1, 0.6)):  # the upload's situations are at 0.5
+        shown, firsts, from_upload = _confidently_shipped(fake_copilot, seats=seats, floor=floor)
+        assert sorted(shown) == sorted(firsts) and not from_upload
