@@ -33,6 +33,8 @@ class Cues(BaseModel):
     situation_openers: list[str] = Field(default_factory=list)
     situation_closers: list[str] = Field(default_factory=list)
     customer_subjects: list[str] = Field(default_factory=list)
+    table_situations: list[str] = Field(
+        default_factory=list, description="A table column headed by one of these names each row's situation.")
     wording: dict[str, list[str]] = Field(default_factory=dict, description="Required-wording slot → headings.")
     category_cues: dict[Category, list[str]] = Field(default_factory=dict)
     min_model_confidence: float = Field(default=0.5, ge=0, le=1)

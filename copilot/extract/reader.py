@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from copilot.extract.cues import Cues
 from copilot.extract.models import ProposalKind
 from copilot.extract.spans import BULLETS, ITEM_START, QUOTES, Span, items, line_bounds, quotes, split_at, trim
+from copilot.extract.tables import phrasings, pipe_tables
+from copilot.ingest.clean import is_table_row
 from copilot.text.normalize import to_simplified
 
 SPEECH_STOP = re.compile(r"\n|[√×✓✗◆➢❑•●]|\*{6,}|[(（]注|[:：][(（]")
@@ -44,7 +47,7 @@ class StandardReader:
         self._situation: Span | None = None
 
     def findings(self) -> list[Finding]:
-        return [*self.speech(), *self.forbidden_lists(), *self.wording()]
+        return [*self.speech(), *self.tables(), *self.forbidden_lists(), *self.wording()]
 
     # -- speech after a marker or a situation ------------------------------------------------------------------
     def speech(self) -> list[Finding]:
@@ -83,6 +86,9 @@ class StandardReader:
                 break
             if text in self.cues.colon_markers and self.text[at] not in ":：":
                 break  # 电话未接通提示：<script> is a label; 语音提示“您拨打的电话不存在” reports a machine
+            if marker_kind == "approved" and text in self.cues.speech_verbs \
+                    and self._negated(self.text[max(0, pos - len(text) - 4) : pos - len(text)]):
+                marker_kind = "forbidden"  # 坐席不得只说“…”: a negated speech verb forbids what it quotes
             pos -= len(text)
             kind = "forbidden" if "forbidden" in (kind, marker_kind) else marker_kind
         return pos, kind
@@ -204,6 +210,39 @@ class StandardReader:
             end += 1
         return split_at(self.text, Span(at + 1, end), "、,，")
 
+    # -- tables ------------------------------------------------------------------------------------------------
+    def tables(self) -> list[Finding]:
+        """`| 客户问题 | 参考话术 | 不规范用语 |`: a column headed by a marker holds phrasings of that kind; a column
+        headed by a customer's word names each row's case (else the heading above the table does)."""
+        found: list[Finding] = []
+        for table in pipe_tables(self.text):
+            roles = [self._column_role(h.of(self.text)) for h in table.header]
+            if not {"approved", "forbidden"} & set(roles):
+                continue
+            heading = self._line_above(table.start)
+            for row in table.rows:
+                labels = [c for c, r in zip(row, roles, strict=False) if r == "situation" and c.end > c.start]
+                situation = labels[0] if labels else heading
+                for cell, role in zip(row, roles, strict=False):
+                    if role == "approved" or role == "forbidden":
+                        found.extend(Finding(role, span, situation, self.text[cell.start - 40 : cell.start], 0.9)
+                                     for span in phrasings(self.text, cell) if self._usable(span, role))
+        return found
+
+    def _in_table(self, at: int) -> bool:
+        return is_table_row(line_bounds(self.text, at).of(self.text))
+
+    def _column_role(self, header: str) -> ProposalKind | Literal["situation"] | None:
+        """× before √ (不规范用语 holds 规范用语); one-character markers (说) are too common to head a column."""
+        def marked(markers: list[str]) -> bool:
+            return any(m in header for m in markers if len(m) > 1 or not _is_han(m))
+
+        if marked(self._forbidden):
+            return "forbidden"
+        if marked(self._approved):
+            return "approved"
+        return "situation" if any(w in header for w in self.cues.table_situations) else None
+
     # -- situations --------------------------------------------------------------------------------------------
     def _left_region(self, at: int) -> Span:
         """From the last boundary (quote end, line, bullet, enumerator, sentence end) to `at`."""
@@ -276,8 +315,8 @@ class StandardReader:
         sections: list[tuple[int, Span]] = []
         for heading in self.cues.forbidden_headings:
             for match in re.finditer(re.escape(heading), self.text):
-                if any(start <= match.start() < s.end for start, s in sections):
-                    continue
+                if any(start <= match.start() < s.end for start, s in sections) or self._in_table(match.start()):
+                    continue  # a column header (`| 规范用语 | 不规范用语 |`) is read with its table
                 sections.append((match.start(), self._section_after(match.end())))
         return sorted((s for _, s in sections), key=lambda s: s.start)
 

@@ -79,14 +79,26 @@ def is_footer(line: str) -> bool:
     return any(simplified.startswith(marker) for marker in FOOTER_MARKERS)
 
 
+def is_table_row(line: str) -> bool:
+    """`| 情形 | 规范用语 | 不规范用语 |`: a Markdown table row (and how a .docx table is read), the standard's own
+    layout, however short its cells."""
+    stripped = line.strip()
+    return len(stripped) > 2 and stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3
+
+
 def is_link_farm(line: str) -> bool:
-    """Adverts and place-name lists: many short segments separated by `|`."""
+    """Adverts and place-name lists: many short segments separated by `|` (a table row is not one)."""
+    if is_table_row(line):
+        return False
     segments = [s.strip() for s in line.split("|") if s.strip()]
     return len(segments) >= 4 and all(len(s) <= 24 for s in segments)
 
 
 def is_vertical_fragment(line: str) -> bool:
-    """Table cells read column-wise come out as short, space-separated runs of characters."""
+    """Table cells read column-wise come out as short, space-separated runs of characters (a table row read as a
+    row is kept)."""
+    if is_table_row(line):
+        return False
     tokens = line.split()
     if len(tokens) < 3 or sum(len(t) for t in tokens) > 40 or re.search(r"[A-Za-z0-9]{2,}", line):
         return False

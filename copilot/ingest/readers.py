@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from copilot.errors import InvalidInput
 
@@ -33,9 +34,30 @@ def _read_text(data: bytes) -> str:
 
 def _read_docx(path: Path) -> str:
     import docx  # python-docx; only needed for .docx sources
+    import docx.table
 
     document = docx.Document(str(path))
-    return "\n".join(paragraph.text for paragraph in document.paragraphs)
+    lines: list[str] = []
+    for block in document.iter_inner_content():  # paragraphs and tables, in document order
+        if isinstance(block, docx.table.Table):
+            lines.extend(_table_rows(block))
+        else:
+            lines.append(block.text)
+    return "\n".join(lines)
+
+
+def _table_rows(table: Any) -> list[str]:
+    """A .docx table as Markdown pipe rows, which the extractor reads like a Markdown standard's tables; a
+    merged cell repeats in python-docx and is written once."""
+    rows = []
+    for row in table.rows:
+        cells: list[str] = []
+        for cell in row.cells:
+            text = " ".join(cell.text.split())
+            if not cells or text != cells[-1]:
+                cells.append(text)
+        rows.append("| " + " | ".join(cells) + " |")
+    return rows
 
 
 def list_documents(folder: Path) -> list[Path]:

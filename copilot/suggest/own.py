@@ -12,6 +12,7 @@ uploaded standards, not fitted on the corpus."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -25,6 +26,15 @@ def own_situations(rulebook: Rulebook) -> list[Scenario]:
     return [s for s in rulebook.scenarios if s.source in uploaded]
 
 
+@dataclass(frozen=True)
+class OwnReading:
+    """A turn read against the uploaded situations: each one's probability, and the order in which its √
+    phrasings fit the turn (nearest first)."""
+
+    probabilities: dict[str, float] = field(default_factory=dict)
+    order: dict[str, list[int]] = field(default_factory=dict)
+
+
 class OwnSituations:
     """Each uploaded situation's texts embedded once, when the service is built (again after each approval)."""
 
@@ -35,13 +45,22 @@ class OwnSituations:
         texts = [[*s.examples, *(p.text for p in s.approved)] for s in scenarios]
         self._ids = [s.id for s in scenarios]
         self._starts = np.cumsum([0, *(len(t) for t in texts[:-1])])  # each situation's texts sit together
+        # where each situation's √ phrasings sit among them: a standard often gives one situation several, each
+        # for a case of its own (a transfer delayed, or interest charged because of it)
+        self._approved = [(int(self._starts[i]) + len(s.examples), len(s.approved)) for i, s in enumerate(scenarios)]
         flat = [t for group in texts for t in group]
         self._vectors = embed_many(flat) if flat else None
 
-    def probabilities(self, features: Vectors) -> dict[str, float]:
+    def read(self, features: Vectors) -> OwnReading:
         """`features`: the customer's turn with the earlier ones mixed in, unit length (`ScenarioRecogniser.mixed`)."""
         if self._vectors is None:
-            return {}
-        nearest = np.maximum.reduceat(self._vectors @ features, self._starts)
+            return OwnReading()
+        cosines = self._vectors @ features
+        nearest = np.maximum.reduceat(cosines, self._starts)
         calibrated = 1.0 / (1.0 + np.exp(-self._scale * (nearest - self._midpoint)))
-        return {sid: float(p) for sid, p in zip(self._ids, calibrated, strict=True)}
+        order = {sid: [int(i) for i in np.argsort(-cosines[start:start + n], kind="stable")]
+                 for sid, (start, n) in zip(self._ids, self._approved, strict=True)}
+        return OwnReading({sid: float(p) for sid, p in zip(self._ids, calibrated, strict=True)}, order)
+
+    def probabilities(self, features: Vectors) -> dict[str, float]:
+        return self.read(features).probabilities

@@ -42,6 +42,7 @@ class Recognised:
     ranked: list[RankedScenario]
     unsure: bool
     own: dict[str, float] = field(default_factory=dict)  # uploaded situations' probabilities from their own texts
+    order: dict[str, list[int]] = field(default_factory=dict)  # their √ phrasings, nearest the turn first
 
 
 class SuggestService:
@@ -101,7 +102,7 @@ class SuggestService:
         top = ranked[0]
         latest_vector = None if queries is None else queries[0]
         candidates = (self._general_candidates(top.score, request.channel) if recognised.unsure else []) \
-            + self._approved_candidates(ranked, conversation) \
+            + self._approved_candidates(ranked, conversation, recognised.order) \
             + self._passage_candidates(top.scenario, latest, mode, latest_vector)
         fresh = [c for c in candidates if c.kind == "passage"
                  or not conversation.already_said(c.text, self._policy.said_similarity)]
@@ -123,7 +124,8 @@ class SuggestService:
             return Recognised(ranked, False)
         context = queries[1] if len(queries) > 1 else None
         features = self._recogniser.features(queries[0], context, agent)
-        own = self._own.probabilities(self._recogniser.mixed(queries[0], context))
+        reading = self._own.read(self._recogniser.mixed(queries[0], context))
+        own = reading.probabilities
         probabilities = {**self._recogniser.probabilities(features), **own}
         weight = self._settings.recogniser_weight
         retrieval = {r.scenario.id: r.score for r in ranked}
@@ -136,7 +138,8 @@ class SuggestService:
             blended.append(RankedScenario(scenario, (1 - weight) * r + weight * p))
         known = [probabilities[b.scenario.id] for b in blended if b.scenario.id in probabilities]
         unsure = bool(known) and max(known) < self._recogniser.unsure_below
-        return Recognised(sorted(blended, key=lambda r: -r.score), unsure, own)
+        order = reading.order if self._settings.own_phrasings_by_turn else {}
+        return Recognised(sorted(blended, key=lambda r: -r.score), unsure, own, order)
 
     def _own_seats(self, shown: list[Suggestion], top_k: int, recognised: Recognised, channel: str | None,
                    conversation: Conversation) -> list[Suggestion]:
@@ -158,7 +161,7 @@ class SuggestService:
             if held >= seats:
                 break
             scenario = self._rulebook.scenario(sid)
-            fresh = [p for p in scenario.approved
+            fresh = [p for p in _ordered(scenario.approved, recognised.order.get(sid))
                      if not conversation.already_said(p.text, self._policy.said_similarity)]
             if not fresh or (channel and channel not in scenario.channels) or match_key(fresh[0].text) in texts:
                 continue
@@ -192,14 +195,16 @@ class SuggestService:
                 f"transcript has {chars} characters; the limit is {self._settings.max_transcript_chars}",
                 {"limit": self._settings.max_transcript_chars, "field": "transcript"})
 
-    def _approved_candidates(self, ranked: list[RankedScenario], conversation: Conversation) -> list[Suggestion]:
-        """The chosen scenarios' phrasings the agent has not said yet, best first."""
+    def _approved_candidates(self, ranked: list[RankedScenario], conversation: Conversation,
+                             order: dict[str, list[int]]) -> list[Suggestion]:
+        """The chosen scenarios' phrasings the agent has not said yet, best first (an uploaded situation's in
+        the order they fit the turn, the shipped ones' as the rulebook lists them)."""
         best = ranked[0].score
         chosen = [r for r in ranked[:SCENARIOS_CONSIDERED] if r.score >= RUNNER_UP_SHARE * best]
         out: list[Suggestion] = []
         firsts: set[int] = set()  # each scenario's first phrasing still to be said
         for entry in chosen:
-            fresh = [p for p in entry.scenario.approved
+            fresh = [p for p in _ordered(entry.scenario.approved, order.get(entry.scenario.id))
                      if not conversation.already_said(p.text, self._policy.said_similarity)]
             for position, phrasing in enumerate(fresh):
                 if position == 0:
@@ -207,8 +212,8 @@ class SuggestService:
                 out.append(_approved(entry.scenario, phrasing,
                                      entry.score * (1 - self._settings.phrasing_decay * position)))
         spread = self._settings.spread_scenarios  # each likely scenario's best phrasing before any second one
-        order = sorted(range(len(out)), key=lambda i: (spread and i not in firsts, -out[i].score))
-        return [out[i] for i in order]
+        shown = sorted(range(len(out)), key=lambda i: (spread and i not in firsts, -out[i].score))
+        return [out[i] for i in shown]
 
     def _general_candidates(self, score: float, channel: str | None) -> list[Suggestion]:
         """The standard's general wording (apologise, hold, check) for a turn the recogniser cannot place."""
@@ -235,6 +240,10 @@ class SuggestService:
                 citation=SuggestionCitation.of_passage(hit.document.text, meta),
             ))
         return out
+
+
+def _ordered(phrasings: list[Phrasing], order: list[int] | None) -> list[Phrasing]:
+    return phrasings if order is None else [phrasings[i] for i in order]
 
 
 def _approved(scenario: Scenario, phrasing: Phrasing, score: float) -> Suggestion:

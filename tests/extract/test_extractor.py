@@ -183,3 +183,34 @@ def test_every_quote_is_the_text_at_its_offsets(parts: list[str]) -> None:
 
 def test_the_cues_live_with_the_knowledge() -> None:
     assert PathSettings().extraction_path == Path(PathSettings().knowledge_dir) / "extraction.yaml"
+
+
+def test_tables_pair_their_columns_under_the_heading_or_the_rows_case(cues: Cues) -> None:
+    text = ("**第八条 客户询问年费时**\n处理要点：先查询刷卡次数。\n"
+            "| 规范用语 | 不规范用语 |\n|---|---|\n"
+            "| “您这张卡刷满6笔就可以免收次年年费，我帮您查一下本年度的次数。” | “刷够次数就免，自己数。” |\n"
+            "**第九条 分期手续费**\n"
+            "| 客户问题 | 应答要点 | 参考话术 |\n| --- | --- | --- |\n"
+            "| 认为分期是免息 | 说明手续费 | 分期虽然不收利息，但每期会收取手续费，我分开给您说明一下。 |\n")
+    proposals = _read(text, cues)
+    found = {(p.kind, p.quote, p.situation) for p in proposals}
+    assert found == {
+        ("approved", "您这张卡刷满6笔就可以免收次年年费，我帮您查一下本年度的次数", "客户询问年费时"),
+        ("forbidden", "刷够次数就免，自己数", "客户询问年费时"),
+        ("approved", "分期虽然不收利息，但每期会收取手续费，我分开给您说明一下", "认为分期是免息"),
+    }  # the header 不规范用语 heads a column, not a forbidden list of the rows below it
+    for proposal in proposals:
+        assert text[proposal.start:proposal.end] == proposal.quote
+
+
+def test_a_table_without_a_phrasing_column_proposes_nothing(cues: Cues) -> None:
+    text = "| 评分项目 | 分值 | 主要内容 |\n|---|---|---|\n| 开头语与结束语 | 5 | 使用规范开头语，请您稍等 |\n"
+    assert _read(text, cues) == []
+
+
+def test_a_negated_speech_verb_forbids_what_it_quotes(cues: Cues) -> None:
+    text = ("第六条 客户询问违约金时\n坐席不得只说“下次注意就行”而不说明违约金的计算方式。\n"
+            "应说：“这笔违约金是按逾期天数计算的，我把明细发给您。”\n")
+    kinds = _by_kind(_read(text, cues))
+    assert kinds.get("forbidden") == {"下次注意就行"}
+    assert kinds.get("approved") == {"这笔违约金是按逾期天数计算的，我把明细发给您"}

@@ -59,3 +59,11 @@ def test_five_standards_committed() -> None:
 def test_clean_is_idempotent(text: str) -> None:
     once = clean_text(text)
     assert clean_text(once) == once
+
+
+def test_a_table_row_is_the_standards_layout_however_short_its_cells() -> None:
+    text = "标题\n| 规范用语 | 不规范用语 |\n|---|---|\n| 请您稍等 | 等着 |\n| 情形 | 应说 | 不应说 | 备注 |\n"
+    cleaned = clean_text(text)
+    assert "| 规范用语 | 不规范用语 |" in cleaned and "| 请您稍等 | 等着 |" in cleaned
+    assert "| 情形 | 应说 | 不应说 | 备注 |" in cleaned  # four short cells, but a row, not a link farm
+    assert "|---|" not in cleaned

@@ -122,13 +122,13 @@ def test_a_scenario_whose_first_phrasing_was_said_leads_with_its_next(fake_copil
     assert response.suggestions[0].text == first.approved[1].text
 
 
-def _as_uploaded(fake_copilot: Copilot, document: str, own: bool) -> SuggestService:
+def _as_uploaded(fake_copilot: Copilot, document: str, own: bool, **settings: object) -> SuggestService:
     """The fake rulebook with one shipped document treated as a customer's upload: a recogniser that knows
     only the other documents' scenarios, and is unsure of everything."""
     rulebook = fake_copilot.knowledge.rulebook.model_copy(update={"uploaded": [document]})
     known = tuple(s.id for s in rulebook.scenarios if s.source != document)
     recogniser = _recogniser(fake_copilot, {}, unsure_below=0.3, labels=known)
-    return _with(fake_copilot, recogniser, rulebook, own_situations=own)
+    return _with(fake_copilot, recogniser, rulebook, own_situations=own, **settings)
 
 
 def test_an_uploaded_situation_takes_a_probability_from_its_own_texts(fake_copilot: Copilot) -> None:
@@ -206,3 +206,17 @@ def test_no_seat_when_switched_off_or_the_upload_is_not_likely_enough(fake_copil
     for seats, floor in ((0, 0.2), (1, 0.6)):  # the upload's situations are at 0.5
         shown, firsts, from_upload = _confidently_shipped(fake_copilot, seats=seats, floor=floor)
         assert sorted(shown) == sorted(firsts) and not from_upload
+
+
+def test_an_uploaded_situations_phrasing_nearest_the_turn_comes_first(fake_copilot: Copilot) -> None:
+    """A standard often gives one situation a √ phrasing per case: the one that fits what the customer said leads."""
+    noisy = fake_copilot.knowledge.rulebook.scenario("noisy-line")
+    situation = next(s for s in fake_copilot.knowledge.rulebook.scenarios
+                     if s.source == noisy.source and len(s.approved) >= 2 and "voice" in s.channels)
+    second = situation.approved[1].text
+    request = SuggestRequest(transcript=f"客户：{second}", channel="voice")
+    by_turn = _as_uploaded(fake_copilot, noisy.source, own=True).suggest(request)
+    assert by_turn.scenario is not None and by_turn.scenario.id == situation.id
+    assert by_turn.suggestions[0].text == second
+    as_listed = _as_uploaded(fake_copilot, noisy.source, own=True, own_phrasings_by_turn=False).suggest(request)
+    assert as_listed.suggestions[0].text == situation.approved[0].text
