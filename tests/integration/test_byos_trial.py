@@ -94,7 +94,7 @@ KNOWN_MISSES: dict[str, set[str]] = {
     # Their one run (with the upload's seat among the suggestions; prop-s-14 dropped before it by the
     # near-duplicate guard, a 在吗 line): 16 of 21 and 19 of 21 forbidden drafts blocked citing the upload (the
     # others cite the call-centre manual's rule, or pass), 11 of 11 and 10 of 11 near misses passed, 15 of 23 and 7
-    # of 22 customer turns with the √ phrasing in the top 3 (the same with the seat off, in the same run). Mended
+    # of 22 customer turns with the √ phrasing in the top 3 (the same with the seat off, run right after). Mended
     # after that run (seen): a situation's √ phrasings in the order they fit the turn (`suggest.own_phrasings_by_turn`;
     # the card standard gives most situations two, and the writer asked for the second as often as the first),
     # tables read (`| 规范用语 | 不规范用语 |`, `| 客户问题 | … | 参考话术 |`; the card standard's annual-fee and
