@@ -332,9 +332,11 @@ class StandardReader:
         introduces = rest.rstrip(" \t*").endswith((":", "："))
         heading_like = len(line.of(self.text).strip()) <= HEADING_LINE or introduces or re.match(
             r"\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])", line.of(self.text))
+        # `（一）使用本规范所列服务禁语的；`: an item of a rule that names the list, not a heading over what follows
+        clause = re.match(r"\s*的[。；;，,]", rest) is not None
         if inline and not introduces:
             return Span(at, at + sentence_end)
-        if not heading_like:
+        if not heading_like or (clause and not introduces):
             return Span(at, at)
         end, lines = line.end, 0
         while end < len(self.text) and lines < 6:

@@ -214,3 +214,9 @@ def test_a_negated_speech_verb_forbids_what_it_quotes(cues: Cues) -> None:
     kinds = _by_kind(_read(text, cues))
     assert kinds.get("forbidden") == {"下次注意就行"}
     assert kinds.get("approved") == {"这笔违约金是按逾期天数计算的，我把明细发给您"}
+
+
+def test_a_rule_that_names_the_forbidden_list_is_no_heading_over_the_items_below(cues: Cues) -> None:
+    text = ("第三十条 出现下列情形之一的，质检计为零分：\n（一）使用本规范所列服务禁语的；\n"
+            "（二）对手续费、年费、利息作错误告知的；\n第三十一条 服务禁语\n1、你自己看说明去\n")
+    assert _by_kind(_read(text, cues)).get("forbidden") == {"你自己看说明去"}

@@ -102,9 +102,12 @@ KNOWN_MISSES: dict[str, set[str]] = {
     # forbids its quote (it had been an approved phrasing): 19 of 23 and 13 of 22; exp-s-21, exp-s-22 and exp-s-25
     # pass; exp-s-19 fails: the extractor put a courier's-rudeness phrasing under the prohibited-items situation, and
     # that phrasing (快递员…不应该) now fits the turn better than the situation's own.
+    # A rule's item that names the forbidden list (`（一）使用本规范…所列服务禁语的；`) no longer heads the items below
+    # it: the card standard's 年费, read from a QA rule, had blocked every draft that mentions the annual fee, so
+    # card-c-30 passes, and card-c-09 (你到底想怎么样, blocked) now cites the call-centre manual's rule.
     "property-service-standard": {"prop-c-10", "prop-c-14", "prop-c-15", "prop-s-02", "prop-s-12", "prop-s-21",
                                   "prop-s-22"},
-    "credit-card-standard": {"card-c-10", "card-c-12", "card-c-30", "card-s-02", "card-s-04", "card-s-06", "card-s-09",
+    "credit-card-standard": {"card-c-09", "card-c-10", "card-c-12", "card-s-02", "card-s-04", "card-s-06", "card-s-09",
                              "card-s-10", "card-s-11", "card-s-15", "card-s-16", "card-s-21"},
 }
 
