@@ -206,16 +206,16 @@ class SuggestSettings(BaseModel):
         "replay) against the twelve shipped suggest suites run beside each upload (hit@3 over 7 × 1,128 cases: "
         "0.958 at 0, 0.947 at 1; about 0.895 at 2 in the replay).",
     )
+    own_seat_floor: float = Field(
+        default=0.2, ge=0, le=1,
+        description="An uploaded situation takes a seat only with at least this probability from its own texts "
+        "(`own_situation_midpoint`), so a turn far from every situation of the upload keeps the shipped wording.",
+    )
     own_phrasings_by_turn: bool = Field(
         default=True,
         description="An uploaded situation's √ phrasings are offered nearest the customer's turn first (a standard "
         "often gives one situation a phrasing per case); off: in the order the standard gives them. The shipped "
         "scenarios keep the rulebook's order.",
-    )
-    own_seat_floor: float = Field(
-        default=0.2, ge=0, le=1,
-        description="An uploaded situation takes a seat only with at least this probability from its own texts "
-        "(`own_situation_midpoint`), so a turn far from every situation of the upload keeps the shipped wording.",
     )
     spread_scenarios: bool = Field(
         default=True,

@@ -225,7 +225,7 @@ class StandardReader:
                 situation = labels[0] if labels else heading
                 for cell, role in zip(row, roles, strict=False):
                     if role == "approved" or role == "forbidden":
-                        found.extend(Finding(role, span, situation, self.text[cell.start - 40 : cell.start], 0.9)
+                        found.extend(Finding(role, span, situation, self._context(cell.start), 0.9)
                                      for span in phrasings(self.text, cell) if self._usable(span, role))
         return found
 

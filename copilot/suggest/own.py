@@ -61,6 +61,3 @@ class OwnSituations:
         order = {sid: [int(i) for i in np.argsort(-cosines[start:start + n], kind="stable")]
                  for sid, (start, n) in zip(self._ids, self._approved, strict=True)}
         return OwnReading({sid: float(p) for sid, p in zip(self._ids, calibrated, strict=True)}, order)
-
-    def probabilities(self, features: Vectors) -> dict[str, float]:
-        return self.read(features).probabilities

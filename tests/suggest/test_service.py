@@ -154,10 +154,10 @@ def test_own_situations_are_embedded_once_when_the_service_is_built(fake_copilot
     noisy = fake_copilot.knowledge.rulebook.scenario("noisy-line")
     own = OwnSituations([noisy], counting, fake_copilot.settings.suggest)
     for text in noisy.examples:
-        p = own.probabilities(fake_copilot.retriever.embed_many([text])[0])
+        p = own.read(fake_copilot.retriever.embed_many([text])[0]).probabilities
         assert p["noisy-line"] > 0.9  # its own example: cosine 1, well past the midpoint
     assert calls == [len(noisy.examples) + len(noisy.approved)]
-    assert not OwnSituations([], counting, fake_copilot.settings.suggest).probabilities(np.ones(3, np.float32))
+    assert not OwnSituations([], counting, fake_copilot.settings.suggest).read(np.ones(3, np.float32)).probabilities
 
 
 def test_a_recogniser_reading_turns_hears_the_agents_words_before_the_customer(fake_copilot: Copilot) -> None:
