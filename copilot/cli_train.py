@@ -100,10 +100,10 @@ def train_scenarios_command(
 def train_facts_command(
     out: Annotated[Path | None, typer.Option(help="Output folder (default: llm.facts_dir).")] = None,
 ) -> None:
-    """Train the fact reader on knowledge/training/claims (seeded; config.yaml beside the corpus) on the
-    configured embedder's vectors, and write it with its card and out-of-fold metrics."""
+    """Train the fact reader on knowledge/training/claims (seeded; config.yaml beside the corpus says how: the
+    encoder fine-tuned, or a head on the configured embedder's vectors) and write it with its card and metrics."""
     from copilot.embedding import create_embedder
-    from copilot.train.build import facts_fingerprint, read_facts_config
+    from copilot.train.build import base_model, facts_fingerprint, read_facts_config
     from copilot.train.clauses import load_clauses
     from copilot.train.facts import train_facts
 
@@ -114,8 +114,10 @@ def train_facts_command(
     target = out or settings.llm.facts_dir
     key = facts_fingerprint(settings.paths, config, embedder.name)
     with console.status(f"training the fact reader on {len(records)} reply clauses"):
-        trained = train_facts(records, embedder, target, config, fingerprint=key)
+        trained = train_facts(records, embedder, target, config, fingerprint=key,
+                              base=base_model() if config.method == "finetune" else None)
     m = trained.metrics
-    console.print(f"written to {trained.folder}: out-of-fold accuracy {m['accuracy']}, fact recall "
+    measured = "validation" if config.method == "finetune" else "out-of-fold"
+    console.print(f"written to {trained.folder}: {measured} accuracy {m['accuracy']}, fact recall "
                   f"{m['fact_recall']}, other clauses read as facts {m['other_read_as_fact']} "
                   f"({m['training_seconds']} s)")

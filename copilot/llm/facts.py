@@ -3,9 +3,10 @@ the reply was given backs them.
 
 The grammar of knowledge/replies.yaml checks what it has words for: numbers, moments, actions marked as done or
 promised, causes after 因为. A reply can state a case fact with none of those words — 包裹目前滞留在转运中心,
-这次是线路检修计划停电, 专家号只对复诊患者开放. A logistic head on the embedder's vectors (`copilot train facts`, on
-the reply clauses under knowledge/training/claims/) reads each clause: does it state a status, a cause, a record,
-an action, a policy or a third party's doing as fact? A clause it is sure of must share enough of its content
+这次是线路检修计划停电, 专家号只对复诊患者开放. A trained reader (`copilot train facts`, on the reply clauses under
+knowledge/training/claims/: the encoder fine-tuned and exported to ONNX, or a logistic head on the embedder's
+vectors) reads each clause: does it state a status, a cause, a record, an action, a policy or a third party's
+doing as fact? A clause it is sure of must share enough of its content
 (character pairs; numbers are the grammar's) with the transcript and the standard's text the model was given.
 """
 
@@ -15,6 +16,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -33,9 +35,13 @@ MASK = "#"
 ROLE_PREFIX = re.compile(r"^\s*[^：:\s]{1,4}[：:]")  # 客户：, 坐席：
 
 
+ONNX = "model.onnx"
+LABELS = ["other", "fact"]  # the fine-tuned reader's classes, in its output order
+
+
 @dataclass(frozen=True)
 class FactReader:
-    """P(the clause states a fact about the case) = sigmoid(vector · weights + bias)."""
+    """A logistic head: P(the clause states a fact about the case) = sigmoid(vector · weights + bias)."""
 
     weights: np.ndarray  # (dimensions,)
     bias: float
@@ -44,6 +50,27 @@ class FactReader:
         logits = np.asarray(vectors @ self.weights + self.bias, dtype=np.float64)
         return np.asarray(1.0 / (1.0 + np.exp(-logits)))
 
+    def read(self, clauses: list[str], embedder: Embedder) -> np.ndarray:
+        return self.probabilities(embedder.embed_queries(clauses))
+
+
+class TunedFactReader:
+    """The encoder fine-tuned to tell a clause that states a case fact from one that does not (ONNX, int8): it
+    reads the clause's words, not only where its vector lies, so 您这张卡目前处于冻结状态 and 我先帮您查一下卡的状态
+    part although they share most of their meaning."""
+
+    def __init__(self, folder: Path, max_tokens: int) -> None:
+        from copilot.check.model import FinetunedModel  # onnxruntime, loaded with the reader
+
+        self._model = FinetunedModel(folder, LABELS, max_tokens)
+
+    def read(self, clauses: list[str], embedder: Embedder) -> np.ndarray:
+        probabilities, _ = self._model.predict(clauses)
+        return np.asarray(probabilities[:, LABELS.index("fact")], dtype=np.float64)
+
+
+Reader = FactReader | TunedFactReader
+
 
 def save_fact_reader(reader: FactReader, folder: Path, card: dict[str, object]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
@@ -51,11 +78,16 @@ def save_fact_reader(reader: FactReader, folder: Path, card: dict[str, object]) 
     (folder / CARD).write_text(json.dumps(card, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-def load_fact_reader(folder: Path, embedder_name: str) -> FactReader | None:
-    """The reader in `folder` if it was trained on this embedder's vectors; None otherwise (replies are then held
-    to the grammar of knowledge/replies.yaml alone)."""
-    if head_card(folder, embedder_name, "fact reader", "the claims grammar alone checks replies") is None:
+def load_fact_reader(folder: Path, embedder_name: str) -> Reader | None:
+    """The reader in `folder` if it was trained for this embedder (a head on its vectors, or the same encoder
+    fine-tuned, whose weights carry its licence); None otherwise (replies are then held to the grammar of
+    knowledge/replies.yaml alone)."""
+    card: dict[str, Any] | None = head_card(folder, embedder_name, "fact reader",
+                                            "the claims grammar alone checks replies")
+    if card is None:
         return None
+    if card.get("method") == "finetune":
+        return TunedFactReader(folder, int(card["max_tokens"]))
     with np.load(folder / WEIGHTS) as arrays:
         return FactReader(arrays["weights"].astype(np.float32), float(arrays["bias"][0]))
 
@@ -82,7 +114,7 @@ class FactCheck:
     """The clauses of a reply that state a case fact (the reader's probability at least `threshold`) with less
     than `backed` of their content pairs in the support."""
 
-    def __init__(self, reader: FactReader, embedder: Embedder, rules: ReplyRules, threshold: float, backed: float,
+    def __init__(self, reader: Reader, embedder: Embedder, rules: ReplyRules, threshold: float, backed: float,
                  function_chars: str, number_content: int = 8, restated: float = 0.9, min_content: int = 2) -> None:
         self._reader = reader
         self._embedder = embedder
@@ -99,7 +131,8 @@ class FactCheck:
         pieces = [w.text for w in clauses(prepared(text)) if self._judged(w.text)]
         if not pieces:
             return []
-        return list(zip(pieces, (float(p) for p in self._reader.probabilities(self._vectors(pieces))), strict=True))
+        read = self._reader.read([to_simplified(p) for p in pieces], self._embedder)
+        return list(zip(pieces, (float(p) for p in read), strict=True))
 
     def coverage(self, clause: str, said: set[str]) -> float:
         """Share of the clause's content pairs among `said`, the support's pairs (1.0 when it has none)."""

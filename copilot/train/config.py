@@ -58,11 +58,24 @@ class FactsTrainConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    seed: int = Field(default=13, description="Seeds the folds.")
+    method: Literal["finetune", "head"] = Field(
+        default="head",
+        description="finetune: the encoder trained end to end on the clauses (fact or not), exported to ONNX, "
+        "measured on a validation split; head: a logistic regression on the frozen embedder's vectors, measured "
+        "out of fold.")
+    seed: int = Field(default=13, description="Seeds the folds or the split, the shuffling and the weights.")
     folds: int = Field(default=5, ge=3, le=10,
-                       description="Each fold's clauses (the same share of facts) are scored by a head fitted on "
-                       "the other folds, which gives the report's metrics; the shipped head is fitted on all.")
-    regularisation: float = Field(default=4.0, gt=0, description="Inverse regularisation C of the head.")
+                       description="head: each fold's clauses (the same share of facts) are scored by a head fitted "
+                       "on the other folds, which gives the report's metrics; the shipped head is fitted on all.")
+    regularisation: float = Field(default=4.0, gt=0, description="Inverse regularisation C of the head (also "
+                                  "fitted beside a fine-tuned reader, on its split, for comparison).")
+    validation_share: float = Field(default=0.15, gt=0, lt=0.5,
+                                    description="finetune: clauses held out (the same share of facts).")
+    epochs: int = Field(default=4, ge=1, le=50, description="finetune only.")
+    batch_size: int = Field(default=32, ge=1, le=512, description="finetune only.")
+    learning_rate: float = Field(default=8e-5, gt=0, description="finetune only.")
+    max_tokens: int = Field(default=64, ge=8, le=512, description="finetune: longer clauses are truncated.")
+    quantise: bool = Field(default=True, description="finetune: export int8 weights (dynamic quantisation).")
     threshold: float = Field(default=0.65, gt=0, lt=1,
                              description="The probability the metrics read a clause as a fact from (the product's "
                              "bar is llm.fact_threshold).")
