@@ -16,7 +16,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -32,6 +32,7 @@ WEIGHTS = "head.npz"
 # different figure is its finding, not this one's.
 NUMERAL = re.compile(r"[0-9零〇一二两三四五六七八九十百千万亿几半]+")
 MASK = "#"
+QUESTION_MARKS = frozenset("？?")
 ROLE_PREFIX = re.compile(r"^\s*[^：:\s]{1,4}[：:]")  # 客户：, 坐席：
 
 
@@ -69,7 +70,9 @@ class TunedFactReader:
         return np.asarray(probabilities[:, LABELS.index("fact")], dtype=np.float64)
 
 
-Reader = FactReader | TunedFactReader
+class Reader(Protocol):
+    def read(self, clauses: list[str], embedder: Embedder) -> np.ndarray:
+        """P(states a case fact) for each clause (simplified script)."""
 
 
 def save_fact_reader(reader: FactReader, folder: Path, card: dict[str, object]) -> None:
@@ -110,6 +113,12 @@ def content_pairs(text: str, function_chars: frozenset[str]) -> set[str]:
             if MASK not in key[i: i + 2] and not (set(key[i: i + 2]) & function_chars)}
 
 
+def _asked(text: str, end: int) -> str:
+    """The question mark right after a clause (spaces between allowed), or nothing."""
+    rest = text[end:].lstrip()
+    return "？" if rest[:1] in QUESTION_MARKS else ""
+
+
 class FactCheck:
     """The clauses of a reply that state a case fact (the reader's probability at least `threshold`) with less
     than `backed` of their content pairs in the support."""
@@ -127,12 +136,14 @@ class FactCheck:
         self._function = frozenset(match_key(function_chars))
 
     def stated(self, text: str) -> list[tuple[str, float]]:
-        """(clause, probability it states a case fact) for every clause judged (see `_judged`)."""
-        pieces = [w.text for w in clauses(prepared(text)) if self._judged(w.text)]
-        if not pieces:
+        """(clause, probability it states a case fact) for every clause judged (see `_judged`). The reader sees a
+        clause with the question mark that ends it: 您家的燃气表是不是欠费关阀了 is a statement without it."""
+        text = prepared(text)
+        windows = [w for w in clauses(text) if self._judged(w.text)]
+        if not windows:
             return []
-        read = self._reader.read([to_simplified(p) for p in pieces], self._embedder)
-        return list(zip(pieces, (float(p) for p in read), strict=True))
+        read = self._reader.read([to_simplified(w.text + _asked(text, w.end)) for w in windows], self._embedder)
+        return list(zip((w.text for w in windows), (float(p) for p in read), strict=True))
 
     def coverage(self, clause: str, said: set[str]) -> float:
         """Share of the clause's content pairs among `said`, the support's pairs (1.0 when it has none)."""

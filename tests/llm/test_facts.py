@@ -113,7 +113,7 @@ def test_a_reader_loads_only_for_the_embedder_it_was_trained_on(tmp_path: Path, 
     reader = FactReader(np.arange(4, dtype=np.float32), -1.5)
     save_fact_reader(reader, tmp_path / "facts", {"embedder": "fake-4"})
     loaded = load_fact_reader(tmp_path / "facts", "fake-4")
-    assert loaded is not None and loaded.bias == -1.5 and np.array_equal(loaded.weights, reader.weights)
+    assert isinstance(loaded, FactReader) and loaded.bias == -1.5 and np.array_equal(loaded.weights, reader.weights)
     assert load_fact_reader(tmp_path / "facts", "st-m3e-small") is None
     assert load_fact_reader(tmp_path / "none", "fake-4") is None
     fake = create_embedder(EmbeddingSettings(mode="fake"))
@@ -122,6 +122,24 @@ def test_a_reader_loads_only_for_the_embedder_it_was_trained_on(tmp_path: Path, 
     assert open_claims(rules, None, settings).facts is None
     shipped = LLMSettings()
     assert open_claims(rules, fake, shipped).facts is None
+
+
+class Recording:
+    """A reader that reads nothing as a fact and remembers what it was given."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def read(self, clauses: list[str], embedder: Embedder) -> np.ndarray:
+        self.seen += clauses
+        return np.zeros(len(clauses))
+
+
+def test_the_reader_sees_each_clause_with_the_question_mark_that_ends_it(rules: ReplyRules) -> None:
+    reader = Recording()
+    check = FactCheck(reader, Marking(()), rules, 0.7, 0.4, rules.words.facts.function_chars)
+    check.stated("您家的燃气表是不是欠费关阀了 ？我帮您查一下燃气表，好吗?")
+    assert reader.seen == ["您家的燃气表是不是欠费关阀了？", "我帮您查一下燃气表"]
 
 
 def test_the_support_is_read_line_by_line_and_clause_by_clause_without_role_prefixes() -> None:

@@ -11,9 +11,10 @@ import pytest
 
 from copilot.embedding import create_embedder
 from copilot.errors import KnowledgeInvalid
-from copilot.llm.facts import load_fact_reader
+from copilot.llm.facts import TunedFactReader, load_fact_reader
 from copilot.settings import EmbeddingSettings, PathSettings
 from copilot.text.clauses import clauses
+from copilot.train.build import base_model
 from copilot.train.clauses import ReplyClause, load_clauses
 from copilot.train.config import FactsTrainConfig
 from copilot.train.facts import train_facts
@@ -68,6 +69,27 @@ def test_a_trained_reader_is_written_with_its_card_and_measured_out_of_fold(tmp_
     again = train_facts(_records(), embedder, tmp_path / "again", config)
     assert {k: v for k, v in again.metrics.items() if k != "training_seconds"} == \
         {k: v for k, v in metrics.items() if k != "training_seconds"}  # seeded
+
+
+@pytest.mark.integration
+def test_a_fine_tuned_reader_is_exported_measured_beside_a_head_on_its_split_and_loads(tmp_path: Path) -> None:
+    """The real encoder, one short epoch: the ONNX export, its card and the validation metrics, not its quality."""
+    embedder = create_embedder(EmbeddingSettings(mode="fake"))
+    config = FactsTrainConfig(method="finetune", epochs=1, max_tokens=16, validation_share=0.25)
+    trained = train_facts(_records(), embedder, tmp_path / "facts", config, fingerprint="abc", base=base_model())
+    card = json.loads((trained.folder / "model.json").read_text(encoding="utf-8"))
+    assert card["method"] == "finetune" and card["labels"] == ["other", "fact"] and card["max_tokens"] == 16
+    assert {p.name for p in trained.folder.iterdir()} == {"model.json", "metrics.json", "model.onnx",
+                                                          "tokenizer.json"}
+    metrics = trained.metrics
+    assert metrics["clauses"] == 9 and metrics["trained_on"] == 27 and metrics["method"] == "finetune"
+    assert metrics["head_on_the_same_split"]["clauses"] == 9
+    reader = load_fact_reader(trained.folder, embedder.name)
+    assert isinstance(reader, TunedFactReader)
+    read = reader.read(["您的订单已经发货", "请问还有其他问题吗"], embedder)
+    assert read.shape == (2,) and ((read >= 0) & (read <= 1)).all()
+    with pytest.raises(ValueError, match="base model"):
+        train_facts(_records(), embedder, tmp_path / "none", config)
 
 
 def test_a_clause_with_a_bad_label_is_refused_with_its_line(tmp_path: Path) -> None:

@@ -93,4 +93,15 @@ def test_the_shipped_fact_reader_matches_its_corpus_and_config_and_serves_the_de
     config = read_facts_config(PathSettings())
     assert card["fingerprint"] == facts_fingerprint(PathSettings(), config, card["embedder"])
     assert card["config"] == config.model_dump() and card["embedder"] == "st-m3e-small"
+    assert card["method"] == "finetune" and card["base_model"] == base_model().name
     assert load_fact_reader(settings.llm.facts_dir, card["embedder"]) is not None
+
+
+def test_the_shipped_fact_reader_tells_a_stated_fact_from_a_question_or_an_offer_to_check() -> None:
+    """The same customer's case: a status stated as fact, and the same words asked (with the question mark the
+    check gives it) or as an offer to look it up."""
+    reader = load_fact_reader(Settings().llm.facts_dir, "st-m3e-small")
+    assert reader is not None
+    clauses = ["您家的燃气表目前已经欠费关阀", "您家的燃气表是不是欠费关阀了？", "我帮您查一下燃气表有没有欠费"]
+    read = reader.read(clauses, None)  # type: ignore[arg-type]  # it reads words, not the embedder's vectors
+    assert read[0] >= 0.65 > max(read[1], read[2]), read
