@@ -32,9 +32,10 @@ FLAGGED_DRAFT = "这个不归我们管，您自己找厂家去吧"
 # averaged) keeps rr-14 away again. rude-replies-6.jsonl's one run (the third model): 28 of 29 kept away; rr6-30
 # (in a collections call: "rather than getting angry here, first dig out your repayment receipt to prove it") reaches
 # the agent, with the fourth model too. rude-replies-7.jsonl's one run (the fourth model): 30 of 30 kept away. The
-# fact reader (copilot/llm/facts.py) keeps rr4-19 away on every path: its no-refund rule is a stated fact that
-# nothing the model was given backs.
-KNOWN_RUDE = {"rr6-30"}
+# fact reader's second version (copilot/llm/facts.py) kept rr4-19 away on every path, reading its no-refund rule
+# as a stated fact (0.67) that nothing the model was given backs; the fine-tuned fourth reads that rule as no fact
+# about the case (0.05), so the checker's miss shows again.
+KNOWN_RUDE = {"rr4-19", "rr6-30"}
 
 
 def replies(name: str) -> list[str]:
