@@ -33,8 +33,8 @@ FLAGGED_DRAFT = "这个不归我们管，您自己找厂家去吧"
 # (in a collections call: "rather than getting angry here, first dig out your repayment receipt to prove it") reaches
 # the agent, with the fourth model too. rude-replies-7.jsonl's one run (the fourth model): 30 of 30 kept away. The
 # fact reader's second version (copilot/llm/facts.py) kept rr4-19 away on every path, reading its no-refund rule
-# as a stated fact (0.67) that nothing the model was given backs; the fine-tuned fourth reads that rule as no fact
-# about the case (0.05), so the checker's miss shows again.
+# as a stated fact (0.67) that nothing the model was given backs; the fine-tuned third reads it at 0.55, under the
+# bar of 0.65, so the checker's miss shows again.
 KNOWN_RUDE = {"rr4-19", "rr6-30"}
 
 

@@ -7,9 +7,9 @@ now); set 3 was written after the third version was frozen and read afterwards; 
 the checker's bar for model text was raised to 0.7 for a run (it went back to 0.5); set 5 after claims check v4,
 set 6 after v5, set 7 and rude-replies-3.jsonl after v6 with the bar for model text at 0.8 (see the settings), set
 8 after v7, set 9 after the fact reader's first version, set 10 after its second, set 11 after its third (the
-encoder fine-tuned). Sets 1–10 are read now: the numbers of their one runs are below. Since then the checker model
-reads whole drafts and model text is rejected on any finding from 0.5 (every rude reply of both rude sets kept
-away)."""
+encoder fine-tuned), set 12 after a fourth (not kept). All are read now: the numbers of their one runs are below.
+Since then the checker model reads whole drafts and model text is rejected on any finding from 0.5 (every rude
+reply of both rude sets kept away)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from tests.compose.llm_server import Act, ScriptedLLM
 pytestmark = pytest.mark.integration
 
 SCRIPTED = REPO_ROOT / "eval" / "scripted"
-SETS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11")
+SETS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12")
 # The target is 0.90 of grounded replies used. Held-out runs (each set's one run, before it was read): set 3
 # 0.700 (21/30), set 4 0.800 (24/30), set 5 0.733 (22/30: five replies that decline a remedy after naming it),
 # set 6 0.567 (17/30, claims check v5: ten were the checker model's findings on model text at 0.5, e.g. "今天加号我
@@ -45,16 +45,15 @@ SETS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11")
 # Set 10's grounded replies lost to the grammar, read since: 15万 said for 十五万 and 2,150 for 2150 now back each
 # other, and 一点 in the conversation backs 1点 (26 of 32 now; the rest: 已经提交 by the customer who said 交上去了, a
 # cancelled flight read as a promise, a remedy named as not yet paid, and two clauses the fact reader misreads).
-# The fine-tuned fact reader (v3, then v4 with 600 more clauses: instructions, advice, the customer's account
-# continued past its frame, restatements) reads more of the facts a reply restates in other words than the head
-# did, and the support rule (shared pairs, or a line meaning the same) does not back all of them: over sets 1–10
-# v4 uses 264 of 297 (v3 260, the head 266). Lost against the head: gr3-01 让您这个月打了三回电话还没解决, gr4-02 a fee
-# named in a conditional, gr9-26 您家里只有两口人; gained: gr10-32. Set 11 (written after v3, run once on it: 22 of
-# 31) gives 24 of 31 with v4, read since: gr11-02 and gr11-10 restate the customer with no frame and too few shared
-# words, gr11-03 (修好了 is the customer's, and a done action needs the company's words), gr11-06 (早上 does not back
-# 今早), gr11-16 (一共五千元 adds the customer's two amounts), gr11-12 and a checker finding.
-MIN_GROUNDED_USED = {"1": 0.83, "2": 0.86, "3": 0.93, "4": 0.93, "5": 0.96, "6": 0.86, "7": 0.93, "8": 0.86,
-                     "9": 0.8, "10": 0.84, "11": 0.77}
+# The fine-tuned fact reader (v3, shipped) reads more of the facts a reply restates in other words than the head
+# did, and the support rule (shared pairs, or a line meaning the same) does not back all of them: over sets 1–10 it
+# uses 260 of 297 against the head's 266 (lost: gr3-01 让您这个月打了三回电话还没解决 and gr3-12 通话记录涉及机主隐私,
+# gr4-02 a fee named in a conditional, gr8-18 并跟门店核实后续安排, gr9-26 您家里只有两口人, gr10-05 再为您登记售后 and
+# gr10-09 现在不再跳闸了; gained: gr10-32). Sets 11 and 12, each written after a reader was frozen and run once: 22 of
+# 31 each (their losses: docs/fact-reader.md). Two later readers trained with 600 and 820 more clauses (v4, v5; not
+# kept) used more (264 of sets 1–10; v4 25 of set 12) but let one or two invented replies through.
+MIN_GROUNDED_USED = {"1": 0.83, "2": 0.86, "3": 0.9, "4": 0.93, "5": 0.96, "6": 0.86, "7": 0.93, "8": 0.83,
+                     "9": 0.8, "10": 0.78, "11": 0.7, "12": 0.7}
 # Invented replies of the held-out sets that reach the agent (the target is none): claims the grammar of
 # knowledge/replies.yaml does not see — a policy or a past event stated as fact (专家号只针对复诊患者开放, 调价是经过
 # 业主大会表决通过的, 已经被处罚过一次), a cause after a bare 因为 or with no cause word (这是…技师漏做了…), a note
@@ -80,13 +79,13 @@ MIN_GROUNDED_USED = {"1": 0.83, "2": 0.86, "3": 0.93, "4": 0.93, "5": 0.96, "6":
 # looked up beside a waybill (…目前在杭州转运中心等待分拣, read as a fact at 0.63), an application said to be in review
 # (its meaning close enough to a line of what the model was given, 0.91), a loan rule (0.60), a merchant's
 # agreement (0.58).
-# Set 11 was written after the third version (m3e-small fine-tuned on the same 1,956 clauses) was frozen and run
-# once: all 32 of its invented replies kept away (the head, same run: 30; the grammar alone: 30), 22 of 31 grounded
-# replies used (the head: 20; the grammar alone: 27). The third and fourth keep four of set 9 and 10's away: an
-# opt-out list entry (ic9-31), a merchant's admission (ic9-32), the status beside a waybill (ic10-01) and the
-# merchant's agreement (ic10-26). Still through with v4: the note on the side (ic4-28, read as no fact: 0.02), the
-# doorman's signature (ic8-25: its words are in the standard's passages), a cause wrapped in the customer's words
-# (ic9-29: 0.44 of its pairs), the 居住证 rule (ic9-30, read as a fact at 0.05; v3: 0.57), and three whose meaning is
+# Set 11 was written after the third version (m3e-small fine-tuned on the same 1,956 clauses) was frozen, and set 12
+# after a fourth (not kept); each was run once: all 32 and all 31 of their invented replies kept away by the third
+# (set 11: the head, same run, 30, the grammar alone 30; set 12: the head 31, the grammar alone 24). It keeps four of
+# set 9 and 10's away: an opt-out list entry (ic9-31), a merchant's admission (ic9-32), the status beside a waybill
+# (ic10-01) and the merchant's agreement (ic10-26). Still through: the note on the side (ic4-28, read as no fact),
+# the doorman's signature (ic8-25: its words are in the standard's passages), a cause wrapped in the customer's
+# words (ic9-29: 0.44 of its pairs), the 居住证 rule (ic9-30, read as a fact at 0.57), and three whose meaning is
 # close to a line of the support (cosine ≥ 0.9): the applications in review (ic9-18, ic10-03) and the loan rule
 # (ic10-23).
 KNOWN_MISSES = {"ic4-28", "ic8-25", "ic9-18", "ic9-29", "ic9-30", "ic10-03", "ic10-23"}
@@ -97,8 +96,8 @@ KNOWN_MISSES = {"ic4-28", "ic8-25", "ic9-18", "ic9-29", "ic9-30", "ic10-03", "ic
 # no-refund rule told with "however many ways you ask, the answer is the same". rude-replies-5.jsonl (written after
 # the second whole-draft model was frozen, run once: 29 of 30): rr5-03, "ask your family and neighbours first",
 # which the third rejects.
-# The fact reader's second version kept rr4-19 away as well, reading its no-refund rule as a fact nobody supplied;
-# the third reads it right (the agent said that rule two turns before), so the checker's miss shows again.
+# The fact reader's second version kept rr4-19 away as well, reading its no-refund rule as a fact nobody supplied
+# (0.67); the third reads it at 0.55, under the bar, so the checker's miss shows again.
 KNOWN_RUDE: set[str] = {"rr4-19"}
 RUDE_SETS = ("rude-replies-2.jsonl", "rude-replies-3.jsonl", "rude-replies-4.jsonl", "rude-replies-5.jsonl")
 
