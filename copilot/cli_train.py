@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from copilot.console import console
 from copilot.settings import Settings
+
+if TYPE_CHECKING:
+    from copilot.train.clauses import Labelled
 
 train_app = typer.Typer(help="Train the product's own models from the corpora under knowledge/training/.",
                         no_args_is_help=True)
@@ -102,22 +106,44 @@ def train_facts_command(
 ) -> None:
     """Train the fact reader on knowledge/training/claims (seeded; config.yaml beside the corpus says how: the
     encoder fine-tuned, or a head on the configured embedder's vectors) and write it with its card and metrics."""
+    from copilot.train.clauses import load_clauses
+    from copilot.train.facts import FACTS
+
+    settings = Settings()
+    corpus = settings.paths.claims_corpus_dir
+    _train_reader("fact reader", load_clauses(corpus), corpus, out or settings.llm.facts_dir, FACTS)
+
+
+@train_app.command("accounts")
+def train_accounts_command(
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: llm.accounts_dir).")] = None,
+) -> None:
+    """Train the account reader on knowledge/training/accounts (seeded, as the fact reader): is a stated fact the
+    customer's own account given back, or an assertion of the company's side?"""
+    from copilot.train.clauses import load_fact_clauses
+    from copilot.train.facts import ACCOUNTS
+
+    settings = Settings()
+    corpus = settings.paths.accounts_corpus_dir
+    _train_reader("account reader", load_fact_clauses(corpus), corpus, out or settings.llm.accounts_dir,
+                  ACCOUNTS)
+
+
+def _train_reader(name: str, records: Sequence[Labelled], corpus: Path, target: Path,
+                  labels: tuple[str, str]) -> None:
     from copilot.embedding import create_embedder
     from copilot.train.build import base_model, facts_fingerprint, read_facts_config
-    from copilot.train.clauses import load_clauses
     from copilot.train.facts import train_facts
 
     settings = Settings()
-    config = read_facts_config(settings.paths)
-    records = load_clauses(settings.paths.claims_corpus_dir)
+    config = read_facts_config(corpus)
     embedder = create_embedder(settings.embedding)
-    target = out or settings.llm.facts_dir
-    key = facts_fingerprint(settings.paths, config, embedder.name)
-    with console.status(f"training the fact reader on {len(records)} reply clauses"):
+    key = facts_fingerprint(corpus, config, embedder.name)
+    with console.status(f"training the {name} on {len(records)} reply clauses"):
         trained = train_facts(records, embedder, target, config, fingerprint=key,
-                              base=base_model() if config.method == "finetune" else None)
-    m = trained.metrics
+                              base=base_model() if config.method == "finetune" else None, labels=labels)
+    m, (no, yes) = trained.metrics, labels
     measured = "validation" if config.method == "finetune" else "out-of-fold"
-    console.print(f"written to {trained.folder}: {measured} accuracy {m['accuracy']}, fact recall "
-                  f"{m['fact_recall']}, other clauses read as facts {m['other_read_as_fact']} "
+    console.print(f"written to {trained.folder}: {measured} accuracy {m['accuracy']}, {yes} recall "
+                  f"{m[f'{yes}_recall']}, {no} clauses read as {yes} {m[f'{no}_read_as_{yes}']} "
                   f"({m['training_seconds']} s)")

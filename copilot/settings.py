@@ -73,6 +73,11 @@ class PathSettings(BaseModel):
         return self.knowledge_dir / "training" / "claims"
 
     @property
+    def accounts_corpus_dir(self) -> Path:
+        """The account reader's corpus of stated facts (JSONL) and its training config (`copilot train accounts`)."""
+        return self.knowledge_dir / "training" / "accounts"
+
+    @property
     def checker_corpus_dir(self) -> Path:
         """The checker model's training corpus (JSONL) and its training config (`config.yaml`)."""
         return self.knowledge_dir / "training" / "checker"
@@ -360,6 +365,22 @@ class LLMSettings(BaseModel):
         description="A stated fact with too few of its words in the text the model was given is still backed when "
         "its meaning is this close (cosine of the embedder's vectors) to a line or clause of that text: it restates "
         "it in other words.",
+    )
+    accounts_dir: Path = Field(
+        default=REPO_ROOT / "knowledge" / "models" / "accounts",
+        description="The account reader (written by `copilot train accounts`): whether a stated fact gives back "
+        "the customer's own account rather than asserting what the company's side establishes; used with the "
+        "fact reader, when trained on the same embedder.",
+    )
+    account_threshold: float = Field(
+        default=0.7, gt=0, lt=1,
+        description="A stated fact the account reader gives at least this probability is the customer's own "
+        "account: account_restated, not fact_restated, is its bar against what the customer said.",
+    )
+    account_restated: float = Field(
+        default=0.84, gt=0, le=1,
+        description="The customer's account given back in other words is backed when a line or clause the "
+        "customer said is this close in meaning (cosine of the embedder's vectors).",
     )
     probe_on_start: bool = Field(
         default=True,

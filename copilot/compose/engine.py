@@ -43,6 +43,7 @@ class Job:
     grounding: str = ""  # the standard's text the model was given (phrasings, guidance, the rule-based rewrite)
     context: str = ""  # the conversation or draft the model was given
     said: str = ""  # what the agent has already said or written (their commitments stand)
+    heard: str = ""  # what the customer said (their own account, given back, needs no other backing)
     channel: Channel | None = None
     position: Position | None = None
     max_chars: int | None = None  # the channel's longest reply
@@ -146,7 +147,7 @@ class Drafter:
             problems = [f"“{job.redaction.redact(v.text)}”：{v.reason}"
                         + (f"，规范用语：“{v.alternative}”" if v.alternative else "") for v in failing]
             return _Verdict(text, written, check, "blocked", failing, problems)
-        claims = await to_thread.run_sync(self.claims.unsupported, text, job.support, job.commitments)
+        claims = await to_thread.run_sync(self.claims.unsupported, text, job.support, job.commitments, job.heard)
         if claims:
             problems = [job.redaction.redact(claim.problem()) for claim in claims]
             return _Verdict(text, written, check, "unsupported_claim", problems=problems)

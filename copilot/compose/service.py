@@ -122,6 +122,7 @@ class ComposeService:
                   grounding="\n".join([*approved, *(g.text for g in scenario.guidance)]),
                   context="\n".join(t.text for t in turns),
                   said="\n".join(t.text for t in turns if t.role == "agent"),
+                  heard="\n".join(t.text for t in turns if t.role == "customer"),
                   channel=channel, position=position, max_chars=self.max_chars(channel))
         if self._prompts is None:
             return job

@@ -84,10 +84,10 @@ class ComposeReport:
 
 
 def judge_reply(claims_check: Claims, written: str, support: str, commitments: str, grounding: str,
-                max_chars: int | None) -> Judged:
+                max_chars: int | None, heard: str = "") -> Judged:
     rules = claims_check.rules
     text = rules.clean(written)
-    claims = claims_check.unsupported(text, support, commitments)
+    claims = claims_check.unsupported(text, support, commitments, heard)
     overlap = bigram_overlap(text, grounding)
     form = (not rules.has_prefix(written) and not rules.is_quoted(written)
             and (max_chars is None or len(text) <= max_chars))
@@ -124,7 +124,7 @@ async def _run(copilot: Copilot, cases: list[ComposeCase]) -> ComposeReport:
             composed, drafts = final.composed, final.drafts
             if drafts and claims is not None:
                 judged = judge_reply(claims, drafts[0].text, job.support, job.commitments, job.grounding,
-                                     job.max_chars)
+                                     job.max_chars, job.heard)
         text = match_key(composed.text) if composed else ""
         leaked = [f for f in case.must_not_contain if match_key(f) and match_key(f) in text]
         if composed and repeats_instructions(composed.text, instructions):

@@ -24,8 +24,8 @@ from copilot.embedding.base import Embedder, Vectors
 from copilot.embedding.heads import CARD, head_card
 from copilot.llm.replies import Claim, ReplyRules, prepared
 from copilot.settings import LLMSettings
-from copilot.text.clauses import clauses
-from copilot.text.normalize import match_key, to_simplified
+from copilot.text.clauses import MIN_WINDOW, clauses
+from copilot.text.normalize import collapsed_key, match_key, to_simplified
 
 WEIGHTS = "head.npz"
 # Digits and numerals are masked: the grammar checks numbers against the support, so a restated fact with a
@@ -34,10 +34,13 @@ NUMERAL = re.compile(r"[0-9零〇一二两三四五六七八九十百千万亿�
 MASK = "#"
 QUESTION_MARKS = frozenset("？?")
 ROLE_PREFIX = re.compile(r"^\s*[^：:\s]{1,4}[：:]")  # 客户：, 坐席：
+SPACES = re.compile(r"\s+")
 
 
 ONNX = "model.onnx"
-LABELS = ["other", "fact"]  # the fine-tuned reader's classes, in its output order
+# Each reader answers one question about a clause: its classes (no, yes) in the fine-tuned model's output order.
+FACTS: tuple[str, str] = ("other", "fact")
+ACCOUNTS: tuple[str, str] = ("assertion", "account")
 
 
 @dataclass(frozen=True)
@@ -56,18 +59,19 @@ class FactReader:
 
 
 class TunedFactReader:
-    """The encoder fine-tuned to tell a clause that states a case fact from one that does not (ONNX, int8): it
-    reads the clause's words, not only where its vector lies, so 您这张卡目前处于冻结状态 and 我先帮您查一下卡的状态
-    part although they share most of their meaning."""
+    """The encoder fine-tuned to answer the reader's question about a clause (ONNX, int8): it reads the clause's
+    words, not only where its vector lies, so 您这张卡目前处于冻结状态 and 我先帮您查一下卡的状态 part although they
+    share most of their meaning."""
 
-    def __init__(self, folder: Path, max_tokens: int) -> None:
+    def __init__(self, folder: Path, max_tokens: int, labels: tuple[str, str] = FACTS) -> None:
         from copilot.check.model import FinetunedModel  # onnxruntime, loaded with the reader
 
-        self._model = FinetunedModel(folder, LABELS, max_tokens)
+        self._model = FinetunedModel(folder, list(labels), max_tokens)
+        self._yes = 1
 
     def read(self, clauses: list[str], embedder: Embedder) -> np.ndarray:
         probabilities, _ = self._model.predict(clauses)
-        return np.asarray(probabilities[:, LABELS.index("fact")], dtype=np.float64)
+        return np.asarray(probabilities[:, self._yes], dtype=np.float64)
 
 
 class Reader(Protocol):
@@ -87,22 +91,42 @@ def load_fact_reader(folder: Path, embedder_name: str) -> Reader | None:
     knowledge/replies.yaml alone)."""
     card: dict[str, Any] | None = head_card(folder, embedder_name, "fact reader",
                                             "the claims grammar alone checks replies")
-    if card is None:
-        return None
+    return None if card is None else _opened(folder, card, FACTS)
+
+
+def load_account_reader(folder: Path, embedder_name: str) -> Reader | None:
+    """The account reader in `folder` if it was trained for this embedder; None otherwise (a stated fact is then
+    backed only by its words, or by a line of the support meaning the same)."""
+    card: dict[str, Any] | None = head_card(folder, embedder_name, "account reader",
+                                            "a stated fact needs its words or its meaning in the support")
+    return None if card is None else _opened(folder, card, ACCOUNTS)
+
+
+def _opened(folder: Path, card: dict[str, Any], question: tuple[str, str]) -> Reader:
+    no, yes = card.get("labels", FACTS)
+    if (no, yes) != question:
+        raise ValueError(f"{folder} holds a reader of {[no, yes]}, not of {list(question)}")
     if card.get("method") == "finetune":
-        return TunedFactReader(folder, int(card["max_tokens"]))
+        return TunedFactReader(folder, int(card["max_tokens"]), question)
     with np.load(folder / WEIGHTS) as arrays:
         return FactReader(arrays["weights"].astype(np.float32), float(arrays["bias"][0]))
 
 
 def sentences(support: str) -> list[str]:
-    """Each line of the support without its role prefix (客户：), and each clause of it, once."""
+    """Each line of the support without its role prefix (客户：), each clause of it, and each part of a clause
+    typed with spaces for commas (电费怎么这个月三百多 我家就俩人 上个月才一百二), once."""
     found: list[str] = []
     for line in support.splitlines():
         line = ROLE_PREFIX.sub("", line).strip()
         if line:
-            found += [line, *(w.text for w in clauses(line))]
+            parts = [w.text for w in clauses(line)]
+            found += [line, *parts, *(piece for part in parts for piece in _spaced(part))]
     return list(dict.fromkeys(found))
+
+
+def _spaced(clause: str) -> list[str]:
+    pieces = SPACES.split(clause)
+    return [p for p in pieces if len(collapsed_key(p)) >= MIN_WINDOW] if len(pieces) > 1 else []
 
 
 def content_pairs(text: str, function_chars: frozenset[str]) -> set[str]:
@@ -119,12 +143,25 @@ def _asked(text: str, end: int) -> str:
     return "？" if rest[:1] in QUESTION_MARKS else ""
 
 
+@dataclass(frozen=True)
+class Accounts:
+    """The customer's own account, given back: a stated fact the account reader says at least `threshold` only the
+    customer could be the source of (家里只有两个人用, 新车才跑了三百公里) is backed when a line or clause the customer
+    said means nearly the same (cosine at least `restated`, under the bar for any fact): a customer's 家里就俩人
+    says it in characters the reply does not share. Assertions of the company's side keep the stricter bar."""
+
+    reader: Reader
+    threshold: float
+    restated: float
+
+
 class FactCheck:
     """The clauses of a reply that state a case fact (the reader's probability at least `threshold`) with less
     than `backed` of their content pairs in the support."""
 
     def __init__(self, reader: Reader, embedder: Embedder, rules: ReplyRules, threshold: float, backed: float,
-                 function_chars: str, number_content: int = 8, restated: float = 0.9, min_content: int = 2) -> None:
+                 function_chars: str, number_content: int = 8, restated: float = 0.9, min_content: int = 2,
+                 accounts: Accounts | None = None) -> None:
         self._reader = reader
         self._embedder = embedder
         self._rules = rules
@@ -133,6 +170,7 @@ class FactCheck:
         self.number_content = number_content
         self.restated = restated
         self.min_content = min_content
+        self.accounts = accounts
         self._function = frozenset(match_key(function_chars))
 
     def stated(self, text: str) -> list[tuple[str, float]]:
@@ -152,9 +190,10 @@ class FactCheck:
             return 1.0
         return len(pairs & said) / len(pairs)
 
-    def unsupported(self, text: str, support: str) -> list[Claim]:
+    def unsupported(self, text: str, support: str, heard: str = "") -> list[Claim]:
         """Stated facts whose words the support does not hold and whose meaning no line or clause of it says
-        (车辆上周在小区被刮 restates 我车上周停小区里被人划了: few shared pairs, the same meaning)."""
+        (车辆上周在小区被刮 restates 我车上周停小区里被人划了: few shared pairs, the same meaning), unless they give
+        back what the customer said (`heard`, see `Accounts`)."""
         facts = [clause for clause, p in self.stated(text) if p >= self.threshold]
         if not facts:
             return []
@@ -162,12 +201,26 @@ class FactCheck:
         unworded = [clause for clause in facts if self.coverage(clause, said_pairs) < self.backed]
         if not unworded:
             return []
-        said = sentences(support)
-        if not said:
-            return [Claim(clause, "fact", clause) for clause in unworded]
-        closest = self._vectors(unworded) @ self._vectors(said).T
-        return [Claim(clause, "fact", clause) for clause, row in zip(unworded, closest, strict=True)
-                if float(row.max()) < self.restated]
+        unbacked = [clause for clause, closest in zip(unworded, self._closest(unworded, support), strict=True)
+                    if closest < self.restated]
+        return [Claim(clause, "fact", clause) for clause in self._not_accounts(unbacked, heard)]
+
+    def _not_accounts(self, unbacked: list[str], heard: str) -> list[str]:
+        """The unbacked facts that are not the customer's account restated."""
+        if self.accounts is None or not unbacked or not heard.strip():
+            return unbacked
+        read = self.accounts.reader.read([to_simplified(c) for c in unbacked], self._embedder)
+        theirs = [clause for clause, p in zip(unbacked, read, strict=True) if p >= self.accounts.threshold]
+        restated = {clause for clause, closest in zip(theirs, self._closest(theirs, heard), strict=True)
+                    if closest >= self.accounts.restated}
+        return [clause for clause in unbacked if clause not in restated]
+
+    def _closest(self, clauses: list[str], text: str) -> list[float]:
+        """For each clause, the cosine of the line or clause of `text` closest in meaning (0 when it has none)."""
+        said = sentences(text)
+        if not clauses or not said:
+            return [0.0] * len(clauses)
+        return [float(row.max()) for row in self._vectors(clauses) @ self._vectors(said).T]
 
     def _vectors(self, texts: list[str]) -> Vectors:
         return self._embedder.embed_queries([to_simplified(t) for t in texts])
@@ -191,13 +244,15 @@ class Claims:
         self.rules = rules
         self.facts = facts
 
-    def unsupported(self, text: str, support: str, commitments: str | None = None) -> list[Claim]:
+    def unsupported(self, text: str, support: str, commitments: str | None = None, heard: str = "") -> list[Claim]:
         """The grammar's unsupported claims (see `ReplyRules.unsupported`), then the stated facts of the other
-        clauses that `support` does not back. CPU-bound when the reader embeds: call it off the event loop."""
+        clauses that `support` does not back (`heard`: what the customer said, within the support). CPU-bound when
+        the reader embeds: call it off the event loop."""
         found = self.rules.unsupported(text, support, commitments)
         if self.facts is not None:
             claimed = {claim.clause for claim in found}
-            found += [claim for claim in self.facts.unsupported(text, support) if claim.clause not in claimed]
+            found += [claim for claim in self.facts.unsupported(text, support, heard)
+                      if claim.clause not in claimed]
         return found
 
 
@@ -205,6 +260,9 @@ def open_claims(rules: ReplyRules, embedder: Embedder | None, settings: LLMSetti
     reader = load_fact_reader(settings.facts_dir, embedder.name) if embedder is not None else None
     if reader is None or embedder is None:
         return Claims(rules)
+    accounts = load_account_reader(settings.accounts_dir, embedder.name)
     return Claims(rules, FactCheck(reader, embedder, rules, settings.fact_threshold, settings.fact_backed,
                                    rules.words.facts.function_chars, settings.fact_number_content,
-                                   settings.fact_restated))
+                                   settings.fact_restated,
+                                   accounts=Accounts(accounts, settings.account_threshold, settings.account_restated)
+                                   if accounts is not None else None))

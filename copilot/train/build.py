@@ -73,11 +73,12 @@ def recogniser_fingerprint(paths: PathSettings, config: RecogniserTrainConfig, e
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def read_facts_config(paths: PathSettings) -> FactsTrainConfig:
-    return _read(paths.claims_corpus_dir, FactsTrainConfig)
+def read_facts_config(corpus: Path) -> FactsTrainConfig:
+    """The training config beside a reader's corpus (the fact reader's or the account reader's)."""
+    return _read(corpus, FactsTrainConfig)
 
 
-def facts_fingerprint(paths: PathSettings, config: FactsTrainConfig, embedder: str) -> str:
+def facts_fingerprint(corpus: Path, config: FactsTrainConfig, embedder: str) -> str:
     """Corpus + config + embedder, as for the checker."""
-    text = json.dumps([corpus_digest(paths.claims_corpus_dir), config.model_dump(), embedder], sort_keys=True)
+    text = json.dumps([corpus_digest(corpus), config.model_dump(), embedder], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]

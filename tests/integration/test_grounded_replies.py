@@ -52,8 +52,11 @@ SETS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12")
 # gr10-09 现在不再跳闸了; gained: gr10-32). Sets 11 and 12, each written after a reader was frozen and run once: 22 of
 # 31 each (their losses: docs/fact-reader.md). Two later readers trained with 600 and 820 more clauses (v4, v5; not
 # kept) used more (264 of sets 1–10; v4 25 of set 12) but let one or two invented replies through.
-MIN_GROUNDED_USED = {"1": 0.83, "2": 0.86, "3": 0.9, "4": 0.93, "5": 0.96, "6": 0.86, "7": 0.93, "8": 0.83,
-                     "9": 0.8, "10": 0.78, "11": 0.7, "12": 0.7}
+# The account reader (the customer's own account given back is backed by a line of the customer's meaning nearly the
+# same) and the support read part by part where the customer typed spaces for commas: 315 of 359 over sets 1–12
+# (all seen; 304 before), no invented reply more through.
+MIN_GROUNDED_USED = {"1": 0.83, "2": 0.9, "3": 0.93, "4": 0.93, "5": 0.96, "6": 0.86, "7": 0.93, "8": 0.83,
+                     "9": 0.87, "10": 0.84, "11": 0.8, "12": 0.8}
 # Invented replies of the held-out sets that reach the agent (the target is none): claims the grammar of
 # knowledge/replies.yaml does not see — a policy or a past event stated as fact (专家号只针对复诊患者开放, 调价是经过
 # 业主大会表决通过的, 已经被处罚过一次), a cause after a bare 因为 or with no cause word (这是…技师漏做了…), a note

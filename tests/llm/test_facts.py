@@ -15,10 +15,12 @@ from copilot.embedding import create_embedder
 from copilot.embedding.base import Embedder, Vectors
 from copilot.llm.facts import (
     MASK,
+    Accounts,
     Claims,
     FactCheck,
     FactReader,
     content_pairs,
+    load_account_reader,
     load_fact_reader,
     open_claims,
     save_fact_reader,
@@ -146,3 +148,70 @@ def test_the_support_is_read_line_by_line_and_clause_by_clause_without_role_pref
     support = "客户：我车上周停小区里，被人划了\n坐席：请问您报警了吗？\n您好，请您提供一下车牌号"
     assert sentences(support) == ["我车上周停小区里，被人划了", "我车上周停小区里", "被人划了", "请问您报警了吗？",
                                   "请问您报警了吗", "您好，请您提供一下车牌号", "请您提供一下车牌号"]
+
+
+class Theirs:
+    """An account reader: a clause holding one of `accounts` is the customer's own account (0.9), any other an
+    assertion (0.1)."""
+
+    def __init__(self, *accounts: str) -> None:
+        self._accounts = accounts
+        self.seen: list[str] = []
+
+    def read(self, clauses: list[str], embedder: Embedder) -> np.ndarray:
+        self.seen += clauses
+        return np.asarray([0.9 if any(a in c for a in self._accounts) else 0.1 for c in clauses])
+
+
+def _with_accounts(rules: ReplyRules, reader: Theirs, restated: float, *facts: str) -> FactCheck:
+    return FactCheck(READER, Marking(facts), rules, 0.7, 0.4, rules.words.facts.function_chars, restated=1.01,
+                     accounts=Accounts(reader, 0.5, restated))
+
+
+def test_the_customers_own_account_given_back_is_backed_by_what_the_customer_said(rules: ReplyRules) -> None:
+    """Marking gives texts holding the same listed word the same vector (cosine 1), others orthogonal ones; the
+    fact bar (restated) is out of reach, so only the account rule can back a clause."""
+    reader = Theirs("两个人")
+    check = _with_accounts(rules, reader, 0.82, "两个人", "估抄")
+    reply = "家里只有两个人用，这个月的读数是估抄的"
+    heard = "电费咋翻倍了？家里就两个人啊"
+    found = check.unsupported(reply, heard, heard)
+    assert [c.clause for c in found] == ["这个月的读数是估抄的"]  # an assertion keeps the fact bar
+    assert reader.seen == ["家里只有两个人用", "这个月的读数是估抄的"]
+    # the same words said by the agent, or in the standard's text, are no account of the customer's
+    assert len(check.unsupported(reply, heard, "")) == 2
+    assert len(check.unsupported(reply, heard, "您好，请问有什么可以帮您")) == 2
+    # an account needs a line of the customer's close enough in meaning
+    assert len(_with_accounts(rules, Theirs("两个人"), 1.01, "两个人", "估抄").unsupported(reply, heard, heard)) == 2
+
+
+def test_without_an_account_reader_every_stated_fact_keeps_the_fact_bar(rules: ReplyRules) -> None:
+    check = FactCheck(READER, Marking(("两个人",)), rules, 0.7, 0.4, rules.words.facts.function_chars,
+                      restated=1.01)
+    heard = "家里就两个人啊"
+    assert [c.clause for c in check.unsupported("家里只有两个人用", heard, heard)] == ["家里只有两个人用"]
+    assert [c.clause for c in Claims(rules, check).unsupported("家里只有两个人用", heard, None, heard)] == \
+        ["家里只有两个人用"]
+    accounted = _with_accounts(rules, Theirs("两个人"), 0.82, "两个人")
+    assert Claims(rules, accounted).unsupported("家里只有两个人用", heard, None, heard) == []
+
+
+def test_an_account_reader_loads_only_for_its_embedder_and_only_as_an_account_reader(tmp_path: Path) -> None:
+    reader = FactReader(np.arange(4, dtype=np.float32), 0.5)
+    save_fact_reader(reader, tmp_path / "accounts", {"embedder": "fake-4", "labels": ["assertion", "account"]})
+    assert isinstance(load_account_reader(tmp_path / "accounts", "fake-4"), FactReader)
+    assert load_account_reader(tmp_path / "accounts", "st-m3e-small") is None
+    assert load_account_reader(tmp_path / "none", "fake-4") is None
+    with pytest.raises(ValueError, match="not of"):
+        load_fact_reader(tmp_path / "accounts", "fake-4")  # a reader of another question
+    save_fact_reader(reader, tmp_path / "facts", {"embedder": "fake-4"})  # a fact reader's card names no labels
+    with pytest.raises(ValueError, match="not of"):
+        load_account_reader(tmp_path / "facts", "fake-4")
+
+
+def test_a_line_typed_with_spaces_for_commas_is_read_part_by_part() -> None:
+    said = sentences("客户：电费怎么这个月三百多 我家就俩人 上个月才一百二")
+    line = "电费怎么这个月三百多 我家就俩人 上个月才一百二"
+    assert said == [line, "电费怎么这个月三百多", "我家就俩人", "上个月才一百二"]
+    # no part shorter than a clause the checker reads
+    assert sentences("客户：我的 iPhone 15 坏了") == ["我的 iPhone 15 坏了", "iPhone"]

@@ -15,7 +15,7 @@ from copilot.llm.facts import TunedFactReader, load_fact_reader
 from copilot.settings import EmbeddingSettings, PathSettings
 from copilot.text.clauses import clauses
 from copilot.train.build import base_model
-from copilot.train.clauses import ReplyClause, load_clauses
+from copilot.train.clauses import FactClause, ReplyClause, load_clauses, load_fact_clauses
 from copilot.train.config import FactsTrainConfig
 from copilot.train.facts import train_facts
 from copilot.train.overlap import near_duplicates
@@ -41,6 +41,24 @@ def test_no_eval_text_is_a_near_duplicate_of_a_training_clause(records: list[Rep
     """Scripted replies, drafts and transcripts, whole and clause by clause."""
     texts = eval_texts()
     suites = texts + [w.text for text in texts for w in clauses(text)]
+    assert near_duplicates([r.clause for r in records], suites, threshold=0.8) == []
+
+
+def test_the_account_corpus_pairs_the_customers_accounts_with_assertions_on_the_same_matters() -> None:
+    records = load_fact_clauses(PathSettings().accounts_corpus_dir)
+    labels = Counter(r.label for r in records)
+    assert len(records) >= 600 and min(labels.values()) >= 0.4 * len(records), labels
+    accounts = [r for r in records if r.label == "account"]
+    assert 0.05 <= sum(not r.supported for r in accounts) / len(accounts) <= 0.35  # made-up accounts too
+    shared = Counter(r.context for r in records)
+    paired = [r for r in records if shared[r.context] > 1]
+    assert len(paired) >= 0.5 * len(records)  # accounts and assertions answer the same conversations
+
+
+def test_no_eval_text_is_a_near_duplicate_of_an_account_clause() -> None:
+    texts = eval_texts()
+    suites = texts + [w.text for text in texts for w in clauses(text)]
+    records: list[FactClause] = load_fact_clauses(PathSettings().accounts_corpus_dir)
     assert near_duplicates([r.clause for r in records], suites, threshold=0.8) == []
 
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from copilot.check.model import COMPLIANT, load_model
 from copilot.knowledge import Knowledge
-from copilot.llm.facts import load_fact_reader
+from copilot.llm.facts import load_account_reader, load_fact_reader
 from copilot.settings import PathSettings, Settings
 from copilot.suggest.recogniser import load_recogniser
 from copilot.train.build import (
@@ -90,11 +90,34 @@ def test_the_shipped_fact_reader_matches_its_corpus_and_config_and_serves_the_de
     """A changed corpus or config must be retrained (`copilot train facts`) before it lands."""
     settings = Settings()
     card = json.loads((settings.llm.facts_dir / "model.json").read_text(encoding="utf-8"))
-    config = read_facts_config(PathSettings())
-    assert card["fingerprint"] == facts_fingerprint(PathSettings(), config, card["embedder"])
+    corpus = PathSettings().claims_corpus_dir
+    config = read_facts_config(corpus)
+    assert card["fingerprint"] == facts_fingerprint(corpus, config, card["embedder"])
     assert card["config"] == config.model_dump() and card["embedder"] == "st-m3e-small"
     assert card["method"] == "finetune" and card["base_model"] == base_model().name
     assert load_fact_reader(settings.llm.facts_dir, card["embedder"]) is not None
+
+
+def test_the_shipped_account_reader_matches_its_corpus_and_config_and_serves_the_default_embedder() -> None:
+    """A changed corpus or config must be retrained (`copilot train accounts`) before it lands."""
+    settings = Settings()
+    card = json.loads((settings.llm.accounts_dir / "model.json").read_text(encoding="utf-8"))
+    corpus = PathSettings().accounts_corpus_dir
+    config = read_facts_config(corpus)
+    assert card["fingerprint"] == facts_fingerprint(corpus, config, card["embedder"])
+    assert card["config"] == config.model_dump() and card["embedder"] == "st-m3e-small"
+    assert card["method"] == "finetune" and card["labels"] == ["assertion", "account"]
+    assert load_account_reader(settings.llm.accounts_dir, card["embedder"]) is not None
+
+
+def test_the_shipped_account_reader_tells_the_customers_account_from_an_assertion_on_the_same_matter() -> None:
+    """One customer's bill: what they told of their household, and what only the company's records can say."""
+    settings = Settings()
+    reader = load_account_reader(settings.llm.accounts_dir, "st-m3e-small")
+    assert reader is not None
+    clauses = ["您家平时就老两口在住", "您家的电表本月是估抄的"]
+    read = reader.read(clauses, None)  # type: ignore[arg-type]  # it reads words, not the embedder's vectors
+    assert read[0] >= settings.llm.account_threshold > read[1], read
 
 
 def test_the_shipped_fact_reader_tells_a_stated_fact_from_a_question_or_an_offer_to_check() -> None:
