@@ -203,17 +203,17 @@ class FactCheck:
             return []
         unbacked = [clause for clause, closest in zip(unworded, self._closest(unworded, support), strict=True)
                     if closest < self.restated]
-        return [Claim(clause, "fact", clause) for clause in self._not_accounts(unbacked, heard)]
+        restated = self.restated_accounts(unbacked, heard)
+        return [Claim(clause, "fact", clause) for clause in unbacked if clause not in restated]
 
-    def _not_accounts(self, unbacked: list[str], heard: str) -> list[str]:
-        """The unbacked facts that are not the customer's account restated."""
-        if self.accounts is None or not unbacked or not heard.strip():
-            return unbacked
-        read = self.accounts.reader.read([to_simplified(c) for c in unbacked], self._embedder)
-        theirs = [clause for clause, p in zip(unbacked, read, strict=True) if p >= self.accounts.threshold]
-        restated = {clause for clause, closest in zip(theirs, self._closest(theirs, heard), strict=True)
-                    if closest >= self.accounts.restated}
-        return [clause for clause in unbacked if clause not in restated]
+    def restated_accounts(self, clauses: list[str], heard: str) -> set[str]:
+        """The clauses that give back the customer's own account, said by the customer (`heard`) in other words."""
+        if self.accounts is None or not clauses or not heard.strip():
+            return set()
+        read = self.accounts.reader.read([to_simplified(c) for c in clauses], self._embedder)
+        theirs = [clause for clause, p in zip(clauses, read, strict=True) if p >= self.accounts.threshold]
+        return {clause for clause, closest in zip(theirs, self._closest(theirs, heard), strict=True)
+                if closest >= self.accounts.restated}
 
     def _closest(self, clauses: list[str], text: str) -> list[float]:
         """For each clause, the cosine of the line or clause of `text` closest in meaning (0 when it has none)."""
@@ -250,6 +250,10 @@ class Claims:
         the reader embeds: call it off the event loop."""
         found = self.rules.unsupported(text, support, commitments)
         if self.facts is not None:
+            # what the customer did, said in other verbs than theirs (您已经联系了四五次 for 打了四五回电话)
+            theirs = [claim.clause for claim in found if claim.kind == "done" and claim.by_customer]
+            restated = self.facts.restated_accounts(theirs, heard)
+            found = [c for c in found if not (c.kind == "done" and c.by_customer and c.clause in restated)]
             claimed = {claim.clause for claim in found}
             found += [claim for claim in self.facts.unsupported(text, support, heard)
                       if claim.clause not in claimed]

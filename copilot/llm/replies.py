@@ -73,6 +73,7 @@ class ClaimWords(BaseModel):
     refusing: list[str] = Field(default_factory=list)
     committing: list[str] = Field(default_factory=list)
     pending: list[str] = Field(default_factory=list)
+    unsettled: list[str] = Field(default_factory=list)
     causes: list[str] = Field(default_factory=list)
     cause_ends: list[str] = Field(default_factory=list)
     findings: list[str] = Field(default_factory=list)
@@ -132,10 +133,19 @@ class Claim:
         return f"“{self.clause}”：对话和规范话术中都没有“{self.anchor}”这件事，不要自行陈述、承诺或编造数字和时间"
 
 
+# Spellings of one thing, folded to one: 星期/礼拜 are 周; 俩 and 仨 hold their measure word (快俩月 is 快两个月);
+# a moment said in full is its short form (今天早上 backs 今早).
+SAME = (("星期天", "周日"), ("星期", "周"), ("礼拜天", "周日"), ("礼拜", "周"), ("俩", "两个"), ("仨", "三个"),
+        ("今天早上", "今早"), ("今天晚上", "今晚"), ("明天早上", "明早"), ("明天晚上", "明晚"), ("昨天晚上", "昨晚"))
+
+
 def _key(text: str) -> str:
-    """Simplified, half-width, lower case, separators kept (clause boundaries matter); 星期/礼拜 → 周."""
+    """Simplified, half-width, lower case, separators kept (clause boundaries matter), one spelling for each of
+    `SAME`."""
     folded = to_simplified(text).translate(FOLDED).lower()
-    return folded.replace("星期天", "周日").replace("星期", "周").replace("礼拜天", "周日").replace("礼拜", "周")
+    for said, same in SAME:
+        folded = folded.replace(said, same)
+    return folded
 
 
 class ReplyRules:
@@ -156,6 +166,7 @@ class ReplyRules:
         self._refusing = [_key(d) for d in claims.refusing]
         self._committing = [_key(d) for d in claims.committing]
         self._pending = [_key(d) for d in claims.pending]
+        self._unsettled = [_key(d) for d in claims.unsettled]
         self._causes = sorted(map(_key, claims.causes), key=len, reverse=True)
         self._cause_ends = [_key(c) for c in claims.cause_ends]
         self._findings = sorted(map(_key, claims.findings), key=len, reverse=True)
@@ -247,15 +258,16 @@ class ReplyRules:
         return claims
 
     def _declined(self, to_sentence_end: str, remedy_key: str) -> bool:
-        """The remedy is named to be declined or to wait on a check, not offered: 赔偿这块我暂时无法直接答应,
-        减免物业费我没办法当场答应, 赔偿需要先核实破损情况, 退款的事我先帮您核实. The words may follow in a
+        """The remedy is named to be declined, to wait on a check, or as what is still unsettled, not offered:
+        赔偿这块我暂时无法直接答应, 减免物业费我没办法当场答应, 赔偿需要先核实破损情况, 退款的事我先帮您核实,
+        退款还没到您账上, 查询退款的处理进度. The words may follow in a
         later clause of the sentence (`to_sentence_end`: the remedy's clause to the end of its sentence)."""
         at = to_sentence_end.find(remedy_key)
         if at < 0:
             return False
         end = self._chain_end(to_sentence_end, at + len(remedy_key))
         after = to_sentence_end[end: end + DECLINE_REACH + REFUSAL_REACH + 2]
-        if any(0 <= after.find(p) <= DECLINE_REACH for p in self._pending):
+        if any(0 <= after.find(p) <= DECLINE_REACH for p in [*self._pending, *self._unsettled]):
             return True
         for refusing in self._refusing:
             found = after.find(refusing)

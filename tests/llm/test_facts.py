@@ -215,3 +215,16 @@ def test_a_line_typed_with_spaces_for_commas_is_read_part_by_part() -> None:
     assert said == [line, "电费怎么这个月三百多", "我家就俩人", "上个月才一百二"]
     # no part shorter than a clause the checker reads
     assert sentences("客户：我的 iPhone 15 坏了") == ["我的 iPhone 15 坏了", "iPhone"]
+
+
+def test_what_the_customer_did_said_in_other_verbs_is_their_account(rules: ReplyRules) -> None:
+    """A done action of the customer's own (您已经…) whose verb the customer did not use: the account rule backs it
+    as it backs a stated fact; a done action of the company's keeps the grammar's rule."""
+    heard = "我都打了四五回电话了，网还是慢"
+    reply = "您已经联系过我们了"
+    assert [c.kind for c in Claims(rules).unsupported(reply, heard, "", heard)] == ["done"]
+    accounted = _with_accounts(rules, Theirs("联系过"), 0.0, "联系过")  # any line is close enough
+    assert Claims(rules, accounted).unsupported(reply, heard, "", heard) == []
+    assert [c.kind for c in Claims(rules, accounted).unsupported(reply, heard, "", "")] == ["done"]  # nobody said it
+    company = "我们已经联系过师傅了"
+    assert [c.kind for c in Claims(rules, accounted).unsupported(company, heard, "", heard)] == ["done"]

@@ -74,6 +74,8 @@ def test_invented_claims_are_found(rules: ReplyRules, reply: str, expected: set[
     "全额退款和十倍赔偿我这边暂时没法直接承诺。",  # both remedies of the list are refused
     "您想退保，是因为扣款日在发工资之前吗？",  # a cause asked about is not stated
     "如果您是因为理赔的事不满意，我可以帮您转给专人。",  # nor one supposed
+    "退款还没到您账上，我帮您看看卡在哪一步。",  # a remedy still unsettled is the matter, not an offer
+    "我帮您查询一下退款的处理进度。",  # nor one looked up
 ])
 def test_what_the_standard_or_the_call_itself_says_is_not_a_claim(rules: ReplyRules, reply: str) -> None:
     assert kinds(rules, reply) == set()
@@ -163,3 +165,17 @@ def test_a_broken_rules_file_is_refused_naming_it(tmp_path: Path) -> None:
     path.write_text("claims: {done_markers: []}\n", encoding="utf-8")
     with pytest.raises(KnowledgeInvalid, match=r"replies\.yaml"):
         load_reply_rules(path)
+
+
+def test_one_thing_spelled_two_ways_backs_itself(rules: ReplyRules) -> None:
+    """俩 and 仨 hold their measure word; a moment said in full backs its short form."""
+    assert kinds(rules, "您的材料交上来将近两个月了。", context="客户：资料交了快俩月了") == set()
+    assert kinds(rules, "您家三个人每月用水十吨左右。", context="客户：我家仨人，一个月十吨左右") == set()
+    assert kinds(rules, "您今早乘坐时电梯仍有异响。", context="客户：今天早上坐电梯还是响") == set()
+    assert kinds(rules, "您今早乘坐时电梯仍有异响。", context="客户：电梯还是响") == {("moment", "今早")}
+    assert kinds(rules, "您的材料交上来将近三个月了。", context="客户：资料交了快俩月了") == {("number", "三个月")}
+
+
+def test_a_remedy_offered_beside_an_unsettled_one_is_still_a_claim(rules: ReplyRules) -> None:
+    assert kinds(rules, "退款没问题，我马上给您办。") == {("remedy", "退款")}
+    assert ("remedy", "退款") in kinds(rules, "退款三天内到账。")
