@@ -12,9 +12,12 @@ from pydantic import Field
 from copilot.train.corpus import CorpusRecord, read_records
 
 
-class ReplyClause(CorpusRecord):
+class _Clause(CorpusRecord):
     context: str = Field(min_length=1, max_length=2000, description="The conversation the reply answers.")
     clause: str = Field(min_length=1, max_length=200, description="One clause of the agent's reply.")
+
+
+class ReplyClause(_Clause):
     label: Literal["fact", "other"] = Field(
         description="fact: states something about the case (a status, cause, record, action, amount, time, policy "
         "or a third party's doing); other: apologises, asks, says what will be checked, supposes, or gives back the "
@@ -28,9 +31,9 @@ def load_clauses(directory: Path) -> list[ReplyClause]:
     return read_records(directory, ReplyClause, lambda c: None)
 
 
-class FactClause(CorpusRecord):
-    context: str = Field(min_length=1, max_length=2000, description="The conversation the reply answers.")
-    clause: str = Field(min_length=1, max_length=200, description="One clause of the agent's reply, stating a fact.")
+class FactClause(_Clause):
+    """A clause of an agent's reply that states a fact about the case."""
+
     label: Literal["account", "assertion"] = Field(
         description="account: gives back the customer's own account (their situation, what they did, lived, "
         "noticed, were told or feel) with no 您说 frame; assertion: what only the company's side can establish (a "
