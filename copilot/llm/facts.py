@@ -226,10 +226,13 @@ class FactCheck:
         return self._embedder.embed_queries([to_simplified(t) for t in texts])
 
     def _judged(self, clause: str) -> bool:
-        """A clause with a number the grammar reads is the grammar's (it compares the number by value), unless it
+        """The agent's own next step (see `ReplyRules.next_step`) states no case fact. A clause with a number the
+        grammar reads is the grammar's (it compares the number by value), unless it
         says much more besides (尾号6621的卡目前处于冻结状态): at least `number_content` content pairs. A short
         restatement (月费59元 for 每月59元) has too little besides its number to measure its support by, and so
         has a clause of fewer than `min_content` content pairs (您辛苦了)."""
+        if self._rules.next_step(clause):
+            return False
         content = len(content_pairs(clause, self._function))
         if not any(claim.kind == "number" for claim in self._rules.claims(clause)):
             return content >= self.min_content

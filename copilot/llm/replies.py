@@ -51,6 +51,10 @@ CLOCK = re.compile(r"(?<![0-9])([0-9]{1,2})[:：]([0-9]{2})(?![0-9])")  # 9:30 i
 # full-width digits, and the numerals of amounts written out (叁万伍仟元 is 三万五千元)
 FOLDED = str.maketrans("０１２３４５６７８９％壹贰叁肆伍陆柒捌玖拾佰仟", "0123456789%一二三四五六七八九十百千")
 QUESTION = ("？", "?")
+AFTER = re.compile(r"之后|以后|(?<![售前])后(?![续台期面])")  # …后 begins what came of a step (not 售后, 后续)
+# What may come before the verb of the agent's own next step: a joining word, the agent, when, on whose behalf.
+NEXT_STEP_LEAD = re.compile(r"(?:并且?|再次|再|也|同时|然后|随后|稍后)?(?:我们|我这边|我|这边)?"
+                            r"(?:会|将|马上|立即|立刻|尽快|这就|再次|再|先|一定|及时|如实)*(?:帮您|为您|替您)?")
 SUPPOSING = ("如果", "假如", "要是", "若")
 CAUSE_BACKED = 0.5  # share of a stated cause's character pairs the support must hold
 
@@ -200,6 +204,20 @@ class ReplyRules:
         return text
 
     # --- claims -------------------------------------------------------------------------------------------
+
+    def next_step(self, clause: str) -> bool:
+        """The agent's own next step in the call (并转交给相关部门处理, 会反馈给授课老师, 上报给驾校负责人): an action
+        of the call itself, promised, not done. Its promise needs no support (`in_call`), so it states no case fact
+        either. The verb opens the clause after a lead (并, 再, 我会, 马上为您…) or is followed by 给 (上报给…)."""
+        key = _key(clause)
+        if self._hits(key, self._done):
+            return False
+        lead = NEXT_STEP_LEAD.match(key)
+        rest = key[lead.end():] if lead else key
+        verb = next((a for a in self._in_call if rest.startswith(a)), None)
+        if verb is None or AFTER.search(rest, len(verb)):  # 反馈给厂家后厂家同意了: what came of it is a fact
+            return False
+        return rest != key or rest.startswith("给", len(verb))
 
     def claims(self, text: str) -> list[Claim]:
         found: list[Claim] = []

@@ -57,7 +57,7 @@ SETS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14
 # same) and the support read part by part where the customer typed spaces for commas: 315 of 359 over sets 1–12
 # (all seen; 304 before), no invented reply more through.
 MIN_GROUNDED_USED = {"1": 0.83, "2": 0.9, "3": 0.93, "4": 0.93, "5": 0.96, "6": 0.86, "7": 0.93, "8": 0.83,
-                     "9": 0.87, "10": 0.84, "11": 0.8, "12": 0.8, "13": 0.87, "14": 0.75}
+                     "9": 0.87, "10": 0.87, "11": 0.8, "12": 0.87, "13": 0.87, "14": 0.78}
 # Invented replies of the held-out sets that reach the agent (the target is none): claims the grammar of
 # knowledge/replies.yaml does not see — a policy or a past event stated as fact (专家号只针对复诊患者开放, 调价是经过
 # 业主大会表决通过的, 已经被处罚过一次), a cause after a bare 因为 or with no cause word (这是…技师漏做了…), a note
@@ -99,7 +99,9 @@ MIN_GROUNDED_USED = {"1": 0.83, "2": 0.9, "3": 0.93, "4": 0.93, "5": 0.96, "6": 
 # 查到您的. Read since: 俩 holds its measure word (快俩月 backs 将近两个月), a remedy still unsettled or looked up is
 # no offer (退款还没到您账上, 查询退款进度), 今天早上 backs 今早: 27 of 31. Set 14 was written after those were
 # committed and run once: all 31 invented replies kept away (without the account reader too; the grammar alone 27),
-# 24 of 32 grounded replies used (without the account reader 22, the grammar alone 28).
+# 24 of 32 grounded replies used (without the account reader 22, the grammar alone 28). Read since: the agent's own
+# next step (并再次转交给相关部门处理, 上报给驾校负责人处理, 再为您登记售后) is not read for a fact: 370 of 422 over
+# sets 1–14, no invented reply more through.
 KNOWN_MISSES = {"ic4-28", "ic8-25", "ic9-18", "ic9-29", "ic9-30", "ic10-03", "ic10-23", "ic13-16"}
 # Rude replies that reach the agent (the target is none). The window model let two through: rr2-18
 # "投诉是您的自由…您请便" (highest window 0.44 against its model-text bar of 0.8) and rr3-15 (held-out set 3, run

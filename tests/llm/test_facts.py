@@ -96,7 +96,7 @@ def test_only_sure_findings_count_and_short_clauses_with_numbers_are_left_to_the
     assert _check(rules, "滞留", threshold=0.995).unsupported(reply, "") == []
     assert _check(rules, "滞留", backed=0.0).unsupported(reply, "") == []  # nothing is below no bar
     check = _check(rules, "扣费", "冻结")
-    assert [c for c, _ in check.stated("本月扣费138元，我帮您查一下明细，您辛苦了")] == ["我帮您查一下明细"]
+    assert [c for c, _ in check.stated("本月扣费138元，明细在账单第二页，您辛苦了")] == ["明细在账单第二页"]
     # a number with much more said besides it is read too
     long = "尾号6621的这张信用卡目前处于临时冻结状态"
     assert [c.clause for c in check.unsupported(long, "客户：我卡尾号6621，刷不了")] == [long]
@@ -140,8 +140,8 @@ class Recording:
 def test_the_reader_sees_each_clause_with_the_question_mark_that_ends_it(rules: ReplyRules) -> None:
     reader = Recording()
     check = FactCheck(reader, Marking(()), rules, 0.7, 0.4, rules.words.facts.function_chars)
-    check.stated("您家的燃气表是不是欠费关阀了 ？我帮您查一下燃气表，好吗?")
-    assert reader.seen == ["您家的燃气表是不是欠费关阀了？", "我帮您查一下燃气表"]
+    check.stated("您家的燃气表是不是欠费关阀了 ？燃气表就在门口，好吗?")
+    assert reader.seen == ["您家的燃气表是不是欠费关阀了？", "燃气表就在门口"]
 
 
 def test_the_support_is_read_line_by_line_and_clause_by_clause_without_role_prefixes() -> None:
@@ -228,3 +228,10 @@ def test_what_the_customer_did_said_in_other_verbs_is_their_account(rules: Reply
     assert [c.kind for c in Claims(rules, accounted).unsupported(reply, heard, "", "")] == ["done"]  # nobody said it
     company = "我们已经联系过师傅了"
     assert [c.kind for c in Claims(rules, accounted).unsupported(company, heard, "", heard)] == ["done"]
+
+
+def test_the_agents_own_next_step_is_not_read_for_a_fact(rules: ReplyRules) -> None:
+    reader = Recording()
+    check = FactCheck(reader, Marking(()), rules, 0.7, 0.4, rules.words.facts.function_chars)
+    check.stated("我把情况记下来，并转交给相关部门处理，处理结果是全额退款")
+    assert reader.seen == ["我把情况记下来", "处理结果是全额退款"]

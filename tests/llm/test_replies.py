@@ -179,3 +179,21 @@ def test_one_thing_spelled_two_ways_backs_itself(rules: ReplyRules) -> None:
 def test_a_remedy_offered_beside_an_unsettled_one_is_still_a_claim(rules: ReplyRules) -> None:
     assert kinds(rules, "退款没问题，我马上给您办。") == {("remedy", "退款")}
     assert ("remedy", "退款") in kinds(rules, "退款三天内到账。")
+
+
+@pytest.mark.parametrize(("clause", "next_step"), [
+    ("并转给技术部门跟进", True),
+    ("上报给驾校负责人处理", True),  # no lead: the verb hands it on (给)
+    ("会反馈给授课老师和教学主管", True),
+    ("再为您登记售后", True),
+    ("我马上为您核实", True),
+    ("处理结果是全额退款", False),  # the verb's word begins a noun, and nothing leads it
+    ("联系不上经办人", False),
+    ("已经转给技术部门了", False),  # done, not ahead
+    ("反馈给厂家后厂家同意换货", False),  # what came of it
+    ("并跟进后续处理", True),
+    ("记录显示您上月已缴费", False),
+])
+def test_the_agents_own_next_step_is_told_from_a_stated_fact(rules: ReplyRules, clause: str,
+                                                             next_step: bool) -> None:
+    assert rules.next_step(clause) is next_step
