@@ -208,7 +208,7 @@ class ReplyRules:
     def next_step(self, clause: str) -> bool:
         """The agent's own next step in the call (并转交给相关部门处理, 会反馈给授课老师, 上报给驾校负责人): an action
         of the call itself, promised, not done. Its promise needs no support (`in_call`), so it states no case fact
-        either. The verb opens the clause after a lead (并, 再, 我会, 马上为您…) or is followed by 给 (上报给…)."""
+        either. The verb opens the clause after a lead (并, 再, 我会, 马上为您…) or hands it on (上报给…, 转给…)."""
         key = _key(clause)
         if self._hits(key, self._done):
             return False
@@ -217,7 +217,7 @@ class ReplyRules:
         verb = next((a for a in self._in_call if rest.startswith(a)), None)
         if verb is None or AFTER.search(rest, len(verb)):  # 反馈给厂家后厂家同意了: what came of it is a fact
             return False
-        return rest != key or rest.startswith("给", len(verb))
+        return rest != key or verb.endswith("给") or rest.startswith("给", len(verb))
 
     def claims(self, text: str) -> list[Claim]:
         found: list[Claim] = []

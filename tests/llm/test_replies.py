@@ -184,6 +184,7 @@ def test_a_remedy_offered_beside_an_unsettled_one_is_still_a_claim(rules: ReplyR
 @pytest.mark.parametrize(("clause", "next_step"), [
     ("并转给技术部门跟进", True),
     ("上报给驾校负责人处理", True),  # no lead: the verb hands it on (给)
+    ("转给物业维修人员处理", True),
     ("会反馈给授课老师和教学主管", True),
     ("再为您登记售后", True),
     ("我马上为您核实", True),
