@@ -7,7 +7,10 @@ promised, causes after 因为. A reply can state a case fact with none of those 
 knowledge/training/claims/: the encoder fine-tuned and exported to ONNX, or a logistic head on the embedder's
 vectors) reads each clause: does it state a status, a cause, a record, an action, a policy or a third party's
 doing as fact? A clause it is sure of must share enough of its content
-(character pairs; numbers are the grammar's) with the transcript and the standard's text the model was given.
+(character pairs; numbers are the grammar's) with the transcript and the standard's text the model was given, or
+mean the same as a line of it. A second reader (`copilot train accounts`, knowledge/training/accounts/) tells the
+customer's own account given back (家里只有两个人用) from what only the company's side can assert: an account may
+rest on a line the customer said in other words, under the bar for any fact.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ ONNX = "model.onnx"
 # Each reader answers one question about a clause: its classes (no, yes) in the fine-tuned model's output order.
 FACTS: tuple[str, str] = ("other", "fact")
 ACCOUNTS: tuple[str, str] = ("assertion", "account")
+YES = 1
 
 
 @dataclass(frozen=True)
@@ -67,11 +71,10 @@ class TunedFactReader:
         from copilot.check.model import FinetunedModel  # onnxruntime, loaded with the reader
 
         self._model = FinetunedModel(folder, list(labels), max_tokens)
-        self._yes = 1
 
     def read(self, clauses: list[str], embedder: Embedder) -> np.ndarray:
         probabilities, _ = self._model.predict(clauses)
-        return np.asarray(probabilities[:, self._yes], dtype=np.float64)
+        return np.asarray(probabilities[:, YES], dtype=np.float64)
 
 
 class Reader(Protocol):
