@@ -116,7 +116,7 @@ class GuardedLoop:
 def open_llm(settings: Settings, embedder: Embedder | None = None) -> GuardedLoop | None:
     """The configured chat model in its loop, built once at start-up; None without one (`llm.mode: none`), in
     which case nothing of LangChain's is imported and the reply rules are not read. With `embedder`, the fact
-    reader trained on its vectors (llm.facts_dir) checks replies too."""
+    reader trained on its vectors (llm.facts_dir) checks replies too, with the account reader (llm.accounts_dir)."""
     from copilot.llm.chat import create_chat_model
 
     chat = create_chat_model(settings.llm)
