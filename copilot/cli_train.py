@@ -106,12 +106,12 @@ def train_facts_command(
 ) -> None:
     """Train the fact reader on knowledge/training/claims (seeded; config.yaml beside the corpus says how: the
     encoder fine-tuned, or a head on the configured embedder's vectors) and write it with its card and metrics."""
+    from copilot.llm.facts import FACTS
     from copilot.train.clauses import load_clauses
-    from copilot.train.facts import FACTS
 
     settings = Settings()
     corpus = settings.paths.claims_corpus_dir
-    _train_reader("fact reader", load_clauses(corpus), corpus, out or settings.llm.facts_dir, FACTS)
+    _train_reader(settings, "fact reader", load_clauses(corpus), corpus, out or settings.llm.facts_dir, FACTS)
 
 
 @train_app.command("accounts")
@@ -120,22 +120,21 @@ def train_accounts_command(
 ) -> None:
     """Train the account reader on knowledge/training/accounts (seeded, as the fact reader): is a stated fact the
     customer's own account given back, or an assertion of the company's side?"""
+    from copilot.llm.facts import ACCOUNTS
     from copilot.train.clauses import load_fact_clauses
-    from copilot.train.facts import ACCOUNTS
 
     settings = Settings()
     corpus = settings.paths.accounts_corpus_dir
-    _train_reader("account reader", load_fact_clauses(corpus), corpus, out or settings.llm.accounts_dir,
-                  ACCOUNTS)
+    _train_reader(settings, "account reader", load_fact_clauses(corpus), corpus,
+                  out or settings.llm.accounts_dir, ACCOUNTS)
 
 
-def _train_reader(name: str, records: Sequence[Labelled], corpus: Path, target: Path,
+def _train_reader(settings: Settings, name: str, records: Sequence[Labelled], corpus: Path, target: Path,
                   labels: tuple[str, str]) -> None:
     from copilot.embedding import create_embedder
     from copilot.train.build import base_model, facts_fingerprint, read_facts_config
     from copilot.train.facts import train_facts
 
-    settings = Settings()
     config = read_facts_config(corpus)
     embedder = create_embedder(settings.embedding)
     key = facts_fingerprint(corpus, config, embedder.name)

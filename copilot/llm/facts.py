@@ -140,6 +140,15 @@ def content_pairs(text: str, function_chars: frozenset[str]) -> set[str]:
             if MASK not in key[i: i + 2] and not (set(key[i: i + 2]) & function_chars)}
 
 
+def _closest(cosines: np.ndarray, lines: list[str], among: list[str]) -> list[float]:
+    """For each row of `cosines` (a clause against `lines`), the highest against a line of `among` (0 if none)."""
+    wanted = set(among)
+    columns = [j for j, line in enumerate(lines) if line in wanted]
+    if not columns:
+        return [0.0] * cosines.shape[0]
+    return [float(v) for v in cosines[:, columns].max(axis=1)]
+
+
 def _asked(text: str, end: int) -> str:
     """The question mark right after a clause (spaces between allowed), or nothing."""
     rest = text[end:].lstrip()
@@ -204,26 +213,34 @@ class FactCheck:
         unworded = [clause for clause in facts if self.coverage(clause, said_pairs) < self.backed]
         if not unworded:
             return []
-        unbacked = [clause for clause, closest in zip(unworded, self._closest(unworded, support), strict=True)
-                    if closest < self.restated]
-        restated = self.restated_accounts(unbacked, heard)
-        return [Claim(clause, "fact", clause) for clause in unbacked if clause not in restated]
+        said, told = sentences(support), sentences(heard)  # what the customer said is within the support
+        lines = list(dict.fromkeys(said + told))
+        cosines = self._cosines(unworded, lines)  # one embedding of the clauses and the lines serves both rules
+        unbacked = [i for i, closest in enumerate(_closest(cosines, lines, said)) if closest < self.restated]
+        restated = self._accounts([unworded[i] for i in unbacked], _closest(cosines[unbacked], lines, told)) \
+            if told else set()
+        return [Claim(unworded[i], "fact", unworded[i]) for i in unbacked if unworded[i] not in restated]
 
     def restated_accounts(self, clauses: list[str], heard: str) -> set[str]:
         """The clauses that give back the customer's own account, said by the customer (`heard`) in other words."""
-        if self.accounts is None or not clauses or not heard.strip():
+        told = sentences(heard)
+        if self.accounts is None or not clauses or not told:
+            return set()
+        return self._accounts(clauses, _closest(self._cosines(clauses, told), told, told))
+
+    def _accounts(self, clauses: list[str], closest_told: list[float]) -> set[str]:
+        """Of `clauses`, with the cosine of the closest line the customer said, those the account reader reads
+        as the customer's own account and a line of theirs says nearly the same."""
+        if self.accounts is None or not clauses:
             return set()
         read = self.accounts.reader.read([to_simplified(c) for c in clauses], self._embedder)
-        theirs = [clause for clause, p in zip(clauses, read, strict=True) if p >= self.accounts.threshold]
-        return {clause for clause, closest in zip(theirs, self._closest(theirs, heard), strict=True)
-                if closest >= self.accounts.restated}
+        return {clause for clause, p, closest in zip(clauses, read, closest_told, strict=True)
+                if p >= self.accounts.threshold and closest >= self.accounts.restated}
 
-    def _closest(self, clauses: list[str], text: str) -> list[float]:
-        """For each clause, the cosine of the line or clause of `text` closest in meaning (0 when it has none)."""
-        said = sentences(text)
-        if not clauses or not said:
-            return [0.0] * len(clauses)
-        return [float(row.max()) for row in self._vectors(clauses) @ self._vectors(said).T]
+    def _cosines(self, clauses: list[str], lines: list[str]) -> np.ndarray:
+        if not clauses or not lines:
+            return np.zeros((len(clauses), len(lines)), dtype=np.float32)
+        return np.asarray(self._vectors(clauses) @ self._vectors(lines).T)
 
     def _vectors(self, texts: list[str]) -> Vectors:
         return self._embedder.embed_queries([to_simplified(t) for t in texts])

@@ -169,8 +169,8 @@ class ReplyRules:
         self._remedies = [(remedy, _key(remedy)) for remedy in claims.remedies]
         self._refusing = [_key(d) for d in claims.refusing]
         self._committing = [_key(d) for d in claims.committing]
-        self._pending = [_key(d) for d in claims.pending]
-        self._unsettled = [_key(d) for d in claims.unsettled]
+        # named to wait on a check, or as still unsettled: either way not offered
+        self._pending = [_key(d) for d in [*claims.pending, *claims.unsettled]]
         self._causes = sorted(map(_key, claims.causes), key=len, reverse=True)
         self._cause_ends = [_key(c) for c in claims.cause_ends]
         self._findings = sorted(map(_key, claims.findings), key=len, reverse=True)
@@ -212,8 +212,7 @@ class ReplyRules:
         key = _key(clause)
         if self._hits(key, self._done):
             return False
-        lead = NEXT_STEP_LEAD.match(key)
-        rest = key[lead.end():] if lead else key
+        rest = NEXT_STEP_LEAD.sub("", key, count=1)  # every part of the lead is optional: it always matches
         verb = next((a for a in self._in_call if rest.startswith(a)), None)
         if verb is None or AFTER.search(rest, len(verb)):  # 反馈给厂家后厂家同意了: what came of it is a fact
             return False
@@ -285,7 +284,7 @@ class ReplyRules:
             return False
         end = self._chain_end(to_sentence_end, at + len(remedy_key))
         after = to_sentence_end[end: end + DECLINE_REACH + REFUSAL_REACH + 2]
-        if any(0 <= after.find(p) <= DECLINE_REACH for p in [*self._pending, *self._unsettled]):
+        if any(0 <= after.find(p) <= DECLINE_REACH for p in self._pending):
             return True
         for refusing in self._refusing:
             found = after.find(refusing)

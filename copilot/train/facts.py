@@ -17,13 +17,11 @@ import numpy as np
 
 from copilot.embedding.base import Embedder
 from copilot.embedding.heads import CARD
-from copilot.llm.facts import ACCOUNTS, FACTS, ONNX, FactReader, TunedFactReader, save_fact_reader
+from copilot.llm.facts import FACTS, ONNX, FactReader, TunedFactReader, save_fact_reader
 from copilot.text.normalize import to_simplified
 from copilot.train.checker import Trained
 from copilot.train.clauses import Labelled
 from copilot.train.config import CheckerTrainConfig, FactsTrainConfig
-
-__all__ = ["ACCOUNTS", "FACTS", "measure", "train_facts"]
 
 
 def _fit(x: np.ndarray, y: np.ndarray, c: float) -> FactReader:

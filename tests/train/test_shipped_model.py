@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
+import pytest
 
 from copilot.check.model import COMPLIANT, load_model
 from copilot.knowledge import Knowledge
@@ -86,28 +89,22 @@ def test_the_shipped_model_averages_its_members_token_probabilities() -> None:
     assert np.allclose(vectors, alone[0][1], atol=1e-5)
 
 
-def test_the_shipped_fact_reader_matches_its_corpus_and_config_and_serves_the_default_embedder() -> None:
-    """A changed corpus or config must be retrained (`copilot train facts`) before it lands."""
-    settings = Settings()
-    card = json.loads((settings.llm.facts_dir / "model.json").read_text(encoding="utf-8"))
-    corpus = PathSettings().claims_corpus_dir
+@pytest.mark.parametrize(("corpus_dir", "model_dir", "load", "labels"), [
+    ("claims_corpus_dir", "facts_dir", load_fact_reader, ["other", "fact"]),
+    ("accounts_corpus_dir", "accounts_dir", load_account_reader, ["assertion", "account"]),
+], ids=["fact reader", "account reader"])
+def test_a_shipped_reader_matches_its_corpus_and_config_and_serves_the_default_embedder(
+        corpus_dir: str, model_dir: str, load: Callable[[Path, str], object], labels: list[str]) -> None:
+    """A changed corpus or config must be retrained (`copilot train facts`, `copilot train accounts`) before it
+    lands."""
+    folder: Path = getattr(Settings().llm, model_dir)
+    card = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    corpus: Path = getattr(PathSettings(), corpus_dir)
     config = read_facts_config(corpus)
     assert card["fingerprint"] == facts_fingerprint(corpus, config, card["embedder"])
     assert card["config"] == config.model_dump() and card["embedder"] == "st-m3e-small"
-    assert card["method"] == "finetune" and card["base_model"] == base_model().name
-    assert load_fact_reader(settings.llm.facts_dir, card["embedder"]) is not None
-
-
-def test_the_shipped_account_reader_matches_its_corpus_and_config_and_serves_the_default_embedder() -> None:
-    """A changed corpus or config must be retrained (`copilot train accounts`) before it lands."""
-    settings = Settings()
-    card = json.loads((settings.llm.accounts_dir / "model.json").read_text(encoding="utf-8"))
-    corpus = PathSettings().accounts_corpus_dir
-    config = read_facts_config(corpus)
-    assert card["fingerprint"] == facts_fingerprint(corpus, config, card["embedder"])
-    assert card["config"] == config.model_dump() and card["embedder"] == "st-m3e-small"
-    assert card["method"] == "finetune" and card["labels"] == ["assertion", "account"]
-    assert load_account_reader(settings.llm.accounts_dir, card["embedder"]) is not None
+    assert card["method"] == "finetune" and card["base_model"] == base_model().name and card["labels"] == labels
+    assert load(folder, card["embedder"]) is not None
 
 
 def test_the_shipped_account_reader_tells_the_customers_account_from_an_assertion_on_the_same_matter() -> None:
