@@ -186,10 +186,13 @@ class FactCheck:
         self._function = frozenset(match_key(function_chars))
 
     def stated(self, text: str) -> list[tuple[str, float]]:
-        """(clause, probability it states a case fact) for every clause judged (see `_judged`). The reader sees a
-        clause with the question mark that ends it: 您家的燃气表是不是欠费关阀了 is a statement without it."""
+        """(clause, probability it states a case fact) for every clause judged (see `_judged`) outside a sentence
+        that puts the customer's words back to be confirmed (`ReplyRules.confirming`). The reader sees a clause with
+        the question mark that ends it: 您家的燃气表是不是欠费关阀了 is a statement without it."""
         text = prepared(text)
-        windows = [w for w in clauses(text) if self._judged(w.text)]
+        confirming = self._rules.confirming(text)  # 您是说…，对吗？ asks the customer; it states nothing
+        windows = [w for w in clauses(text) if self._judged(w.text)
+                   and not any(start <= w.start and w.end <= end for start, end in confirming)]
         if not windows:
             return []
         read = self._reader.read([to_simplified(w.text + _asked(text, w.end)) for w in windows], self._embedder)

@@ -81,6 +81,8 @@ class ClaimWords(BaseModel):
     causes: list[str] = Field(default_factory=list)
     cause_ends: list[str] = Field(default_factory=list)
     findings: list[str] = Field(default_factory=list)
+    confirming_leads: list[str] = Field(default_factory=list)
+    confirming_tags: list[str] = Field(default_factory=list)
     units: list[UnitSpelling] = Field(min_length=1)
     moments: list[str] = Field(default_factory=list)
 
@@ -174,6 +176,8 @@ class ReplyRules:
         self._causes = sorted(map(_key, claims.causes), key=len, reverse=True)
         self._cause_ends = [_key(c) for c in claims.cause_ends]
         self._findings = sorted(map(_key, claims.findings), key=len, reverse=True)
+        self._leads = [to_simplified(w).lower() for w in claims.confirming_leads]
+        self._tags = tuple(to_simplified(w).lower() for w in claims.confirming_tags)
         others = words.others_data
         self._who, self._what = [_key(w) for w in others.who], [_key(w) for w in others.what]
         self._refusals = [_key(r) for r in others.refusals]
@@ -221,18 +225,39 @@ class ReplyRules:
     def claims(self, text: str) -> list[Claim]:
         found: list[Claim] = []
         text = prepared(text)
+        confirming = self.confirming(text)
         for window in clauses(text):
             key = _key(window.text)
+            found += [Claim(window.text, "number", q.written, quantity=q)
+                      for q in self._numbers(key) + self._figures(key)]
+            found += [Claim(window.text, "moment", m) for m in self._moments_in(key)]
+            if any(start <= window.start and window.end <= end for start, end in confirming):
+                continue
             ends = [e for ch in SENTENCE_END if (e := text.find(ch, window.end)) >= 0]
             end = min(ends, default=len(text))
             to_sentence_end = _key(text[window.start: end + 1])
             found += self._action_claims(window.text, key, to_sentence_end)
-            found += [Claim(window.text, "number", q.written, quantity=q)
-                      for q in self._numbers(key) + self._figures(key)]
-            found += [Claim(window.text, "moment", m) for m in self._moments_in(key)]
             found += [Claim(window.text, "cause", c) for c in self._causes_in(key, to_sentence_end)]
             found += [Claim(window.text, "finding", f) for f in self._findings_in(key, to_sentence_end)]
         return list(dict.fromkeys(found))
+
+    def confirming(self, text: str) -> list[tuple[int, int]]:
+        """The spans of `text` (as `prepared`) that put the customer's words back to be confirmed: from a lead
+        (您是说, 跟您核对一下…) to the end of its sentence, when the sentence ends in a confirming question (对吗？,
+        是吧？…). Such a sentence asks; it states nothing as done, found or caused (its numbers and moments are still
+        compared: a wrong figure read back is still wrong)."""
+        spans, start = [], 0
+        for at, char in enumerate(text + "。"):
+            if char not in SENTENCE_END:
+                continue
+            sentence = to_simplified(text[start:at]).translate(FOLDED).lower()  # one char for one: offsets hold
+            asked = char in QUESTION or at == len(text)
+            if asked and sentence.rstrip(" ，,").endswith(self._tags):
+                lead = min((i for word in self._leads if (i := sentence.find(word)) >= 0), default=-1)
+                if lead >= 0:
+                    spans.append((start + lead, at))
+            start = at + 1
+        return spans
 
     def unsupported(self, text: str, support: str, commitments: str | None = None) -> list[Claim]:
         """The claims of `text` that the text the reply was given does not back. Numbers, moments and what the
@@ -428,10 +453,13 @@ class ReplyRules:
     # --- others' data -------------------------------------------------------------------------------------
 
     def hands_over_others_data(self, text: str) -> bool:
-        """The reply names another person's personal data without refusing it (好的，请提供上一个客户的电话)."""
+        """The reply names another person's personal data without refusing it (好的，请提供上一个客户的电话): the
+        person, then the data, in one clause. Data before the person is the customer's own (对方号码填错了一位，
+        转到了别人那里: the number the customer typed)."""
         for window in clauses(text):
             key = _key(window.text)
-            if any(w in key for w in self._who) and any(w in key for w in self._what):
+            who = min((i for w in self._who if (i := key.find(w)) >= 0), default=-1)
+            if who >= 0 and any(w in key[who:] for w in self._what):
                 whole = _key(text)
                 return not any(r in whole for r in self._refusals)
         return False

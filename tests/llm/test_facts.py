@@ -235,3 +235,10 @@ def test_the_agents_own_next_step_is_not_read_for_a_fact(rules: ReplyRules) -> N
     check = FactCheck(reader, Marking(()), rules, 0.7, 0.4, rules.words.facts.function_chars)
     check.stated("我把情况记下来，并转交给相关部门处理，处理结果是全额退款")
     assert reader.seen == ["我把情况记下来", "处理结果是全额退款"]
+
+
+def test_words_put_back_to_be_confirmed_are_not_read_for_a_fact(rules: ReplyRules) -> None:
+    reader = Recording()
+    check = FactCheck(reader, Marking(()), rules, 0.7, 0.4, rules.words.facts.function_chars)
+    check.stated("非常理解您的担心。您是说这张卡昨晚出现两笔消费，并非您本人操作，对吗？网点那边会配合调查")
+    assert reader.seen == ["非常理解您的担心", "网点那边会配合调查"]

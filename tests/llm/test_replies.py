@@ -160,6 +160,24 @@ def test_handing_over_others_data_is_caught_and_refusing_it_is_not(rules: ReplyR
     assert not rules.hands_over_others_data("您的电话号码是[电话1]，对吗？")
 
 
+def test_the_customers_own_data_named_before_another_person_is_not_others_data(rules: ReplyRules) -> None:
+    """The number the customer typed wrong, and where the money went: the customer's own matter."""
+    assert not rules.hands_over_others_data("您转出的八千元因对方号码填错了一位到了别人那里，我帮您核实。")
+    assert rules.hands_over_others_data("我把别人的号码发给您。")
+
+
+def test_words_put_back_to_be_confirmed_state_nothing_but_their_figures_are_still_compared(
+        rules: ReplyRules) -> None:
+    asked = "您是说平时信号已经恢复，只有在电梯里还是收不到信号，对吗？我把这个情况记录下来。"
+    assert rules.unsupported(asked, "客户：现在好点了，就是电梯里还是没格") == []
+    misread = "跟您核对一下，扣了您300元，对吧？"
+    assert [c.kind for c in rules.unsupported(misread, "客户：莫名其妙扣了我200块")] == ["number"]
+    told = "您的信号已经恢复了。您是说电梯里还是没信号，对吗？"  # the frame covers its own sentence only
+    assert [(c.kind, c.anchor) for c in rules.unsupported(told, "客户：电梯里还是没格")] == [("done", "恢复")]
+    unasked = "您是说信号已经恢复了。"  # no confirming question: a statement
+    assert [c.kind for c in rules.unsupported(unasked, "客户：电梯里还是没格")] == ["done"]
+
+
 def test_a_broken_rules_file_is_refused_naming_it(tmp_path: Path) -> None:
     path = tmp_path / "replies.yaml"
     path.write_text("claims: {done_markers: []}\n", encoding="utf-8")
