@@ -41,6 +41,7 @@ FIGURE_MIN_DIGITS = 2  # a lone digit is an ordinal or a count (第2个, 1个问
 RESULTS = ("好了", "完了", "妥了")
 # After 已/已经 a bare 好 is finished too (已经开好); after 帮您 it may be ahead (帮您查好).
 DONE_RESULTS = (*RESULTS, "好")
+COUNTING_AFTER_HAO = frozenset("几多些久")  # 好几, 好多, 好些, 好久: a count, not a result
 SPOKEN_DIGITS = str.maketrans("零〇幺一二三四五六七八九", "001123456789")  # digits read out one by one
 RESULT_REACH = 5  # characters between the marker and the complement
 CHAIN_REACH = 4  # characters from one remedy to the next in a list of them (退款和十倍赔偿)
@@ -55,6 +56,8 @@ AFTER = re.compile(r"之后|以后|(?<![售前])后(?![续台期面])")  # …�
 # What may come before the verb of the agent's own next step: a joining word, the agent, when, on whose behalf.
 NEXT_STEP_LEAD = re.compile(r"(?:并且?|再次|再|也|同时|然后|随后|稍后)?(?:我们|我这边|我|这边)?"
                             r"(?:会|将|马上|立即|立刻|尽快|这就|再次|再|先|一定|及时|如实)*(?:帮您|为您|替您)?")
+WITH_WHOM = frozenset("跟和与同向")  # 跟门店核实: the step's partner comes before its verb
+WITH_WHOM_REACH = 6  # characters naming the partner (门店, 安检人员, 快递公司的师傅)
 SUPPOSING = ("如果", "假如", "要是", "若")
 CAUSE_BACKED = 0.5  # share of a stated cause's character pairs the support must hold
 
@@ -78,6 +81,7 @@ class ClaimWords(BaseModel):
     committing: list[str] = Field(default_factory=list)
     pending: list[str] = Field(default_factory=list)
     unsettled: list[str] = Field(default_factory=list)
+    records: list[str] = Field(default_factory=list)
     causes: list[str] = Field(default_factory=list)
     cause_ends: list[str] = Field(default_factory=list)
     findings: list[str] = Field(default_factory=list)
@@ -176,6 +180,7 @@ class ReplyRules:
         self._causes = sorted(map(_key, claims.causes), key=len, reverse=True)
         self._cause_ends = [_key(c) for c in claims.cause_ends]
         self._findings = sorted(map(_key, claims.findings), key=len, reverse=True)
+        self._records = tuple(map(_key, claims.records))
         self._leads = [to_simplified(w).lower() for w in claims.confirming_leads]
         self._tags = tuple(to_simplified(w).lower() for w in claims.confirming_tags)
         others = words.others_data
@@ -218,6 +223,10 @@ class ReplyRules:
             return False
         rest = NEXT_STEP_LEAD.sub("", key, count=1)  # every part of the lead is optional: it always matches
         verb = next((a for a in self._in_call if rest.startswith(a)), None)
+        if verb is None and rest[:1] in WITH_WHOM:  # 跟门店核实, 和安检人员协调: whom the step is done with, then it
+            at, verb = min(((i, a) for a in self._in_call if 1 < (i := rest.find(a)) <= WITH_WHOM_REACH + 1),
+                           default=(0, None))
+            rest = rest[at:]
         if verb is None or AFTER.search(rest, len(verb)):  # 反馈给厂家后厂家同意了: what came of it is a fact
             return False
         return rest != key or verb.endswith("给") or rest.startswith("给", len(verb))
@@ -302,14 +311,14 @@ class ReplyRules:
     def _declined(self, to_sentence_end: str, remedy_key: str) -> bool:
         """The remedy is named to be declined, to wait on a check, or as what is still unsettled, not offered:
         赔偿这块我暂时无法直接答应, 减免物业费我没办法当场答应, 赔偿需要先核实破损情况, 退款的事我先帮您核实,
-        退款还没到您账上, 查询退款的处理进度. The words may follow in a
-        later clause of the sentence (`to_sentence_end`: the remedy's clause to the end of its sentence)."""
+        退款还没到您账上, 查询退款的处理进度, 查一下退款记录. The words may follow in a later clause of the sentence
+        (`to_sentence_end`: the remedy's clause to the end of its sentence); a record noun follows at once."""
         at = to_sentence_end.find(remedy_key)
         if at < 0:
             return False
         end = self._chain_end(to_sentence_end, at + len(remedy_key))
         after = to_sentence_end[end: end + DECLINE_REACH + REFUSAL_REACH + 2]
-        if any(0 <= after.find(p) <= DECLINE_REACH for p in self._pending):
+        if any(0 <= after.find(p) <= DECLINE_REACH for p in self._pending) or after.startswith(self._records):
             return True
         for refusing in self._refusing:
             found = after.find(refusing)
@@ -370,7 +379,7 @@ class ReplyRules:
             for match in re.finditer(re.escape(marker), key):
                 rest = key[match.end(): match.end() + RESULT_REACH + 2]
                 result = next(((rest.find(r), r) for r in results if 0 < rest.find(r) <= RESULT_REACH), None)
-                if result is None or self._negated(key, match.start()):
+                if result is None or self._negated(key, match.start()) or _counting(rest, *result):
                     continue
                 verb = rest[: result[0]].lstrip("经都也又把将给帮为替您顺手便")[-2:]
                 if verb and not any(verb.startswith(n[: len(verb)]) for n in self._noted) and verb != "很":
@@ -560,6 +569,11 @@ def _by_customer(key: str, marker_at: int) -> bool:
     """您 right before the marker, as its subject (您已经提交了; not 已为您, 您的退款已…)."""
     at = key.rfind("您", max(0, marker_at - 2), marker_at)
     return at >= 0 and (at == 0 or key[at - 1] not in "为给帮替向跟和与") and not key.startswith("的", at + 1)
+
+
+def _counting(rest: str, at: int, result: str) -> bool:
+    """A bare 好 that counts (好几位, 好多次, 好些天, 好久) finishes nothing: 已经有好几位…摔倒 names no action."""
+    return result == "好" and rest[at + 1: at + 2] in COUNTING_AFTER_HAO
 
 
 def _compound_action(key: str, at: int, markers: list[str]) -> str | None:

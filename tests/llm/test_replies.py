@@ -216,3 +216,22 @@ def test_a_remedy_offered_beside_an_unsettled_one_is_still_a_claim(rules: ReplyR
 def test_the_agents_own_next_step_is_told_from_a_stated_fact(rules: ReplyRules, clause: str,
                                                              next_step: bool) -> None:
     assert rules.next_step(clause) is next_step
+
+
+def test_a_count_after_a_done_marker_finishes_nothing(rules: ReplyRules) -> None:
+    """好几位 counts; 弄好 is a result."""
+    assert rules.unsupported("已经有好几位骑电动车的人摔倒了", "客户：电动车都摔了好几个人了") == []
+    assert [(c.kind, c.anchor) for c in rules.unsupported("已经帮您弄好了", "客户：网断了")] == [("done", "弄好")]
+
+
+def test_a_remedy_heading_a_record_looked_up_is_no_offer(rules: ReplyRules) -> None:
+    assert rules.unsupported("我现在就帮您查一下退款记录。", "客户：退的钱到现在也没见着") == []
+    offered = rules.unsupported("我给您退款，记录一下您的账号。", "客户：退钱")
+    assert [(c.kind, c.anchor) for c in offered] == [("remedy", "退款")]
+
+
+def test_a_next_step_done_with_someone_names_them_before_its_verb(rules: ReplyRules) -> None:
+    assert rules.next_step("并跟门店核实后续安排")
+    assert rules.next_step("再跟安检人员协调安排")
+    assert not rules.next_step("跟门店核实后门店同意退款")  # what came of it is a fact
+    assert not rules.next_step("跟您说一下")
