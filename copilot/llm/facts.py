@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from copilot.check.lexicon import inside_any
 from copilot.embedding.base import Embedder, Vectors
 from copilot.embedding.heads import CARD, head_card
 from copilot.llm.replies import Claim, ReplyRules, prepared
@@ -191,8 +192,7 @@ class FactCheck:
         the question mark that ends it: 您家的燃气表是不是欠费关阀了 is a statement without it."""
         text = prepared(text)
         confirming = self._rules.confirming(text)  # 您是说…，对吗？ asks the customer; it states nothing
-        windows = [w for w in clauses(text) if self._judged(w.text)
-                   and not any(start <= w.start and w.end <= end for start, end in confirming)]
+        windows = [w for w in clauses(text) if self._judged(w.text) and not inside_any(w.start, w.end, confirming)]
         if not windows:
             return []
         read = self._reader.read([to_simplified(w.text + _asked(text, w.end)) for w in windows], self._embedder)

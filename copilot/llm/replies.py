@@ -17,6 +17,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
+from copilot.check.lexicon import inside_any
 from copilot.errors import KnowledgeInvalid
 from copilot.text.clauses import SENTENCE_END, clauses
 from copilot.text.normalize import match_key, to_simplified
@@ -240,7 +241,7 @@ class ReplyRules:
             found += [Claim(window.text, "number", q.written, quantity=q)
                       for q in self._numbers(key) + self._figures(key)]
             found += [Claim(window.text, "moment", m) for m in self._moments_in(key)]
-            if any(start <= window.start and window.end <= end for start, end in confirming):
+            if inside_any(window.start, window.end, confirming):
                 continue
             ends = [e for ch in SENTENCE_END if (e := text.find(ch, window.end)) >= 0]
             end = min(ends, default=len(text))
