@@ -129,6 +129,31 @@ def train_accounts_command(
                   out or settings.llm.accounts_dir, ACCOUNTS)
 
 
+@train_app.command("situations")
+def train_situations_command(
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: suggest.situations_dir).")] = None,
+) -> None:
+    """Train the situation matcher on knowledge/training/situations (seeded; config.yaml beside the corpus): the
+    encoder fine-tuned to put a customer's turn near the standard's situation it is in, measured and calibrated on
+    industries held out whole, and written with its card and metrics."""
+    from copilot.embedding import create_embedder
+    from copilot.train.build import base_model, facts_fingerprint, read_situations_config
+    from copilot.train.situations import load_situations, train_situations
+
+    settings = Settings()
+    corpus = settings.paths.situations_corpus_dir
+    config = read_situations_config(corpus)
+    situations = load_situations(corpus)
+    embedder = create_embedder(settings.embedding)
+    key = facts_fingerprint(corpus, config, embedder.name)
+    with console.status(f"training the situation matcher on {len(situations)} situations"):
+        trained = train_situations(situations, embedder, base_model(), out or settings.suggest.situations_dir,
+                                   config, fingerprint=key)
+    m, frozen = trained.metrics, trained.metrics["embedder_on_the_same_industries"]
+    console.print(f"written to {trained.folder}: held-out industries top-1 {m['top1']} / top-3 {m['top3']} "
+                  f"(the embedder's vectors {frozen['top1']} / {frozen['top3']}), {m['training_seconds']} s")
+
+
 def _train_reader(settings: Settings, name: str, records: Sequence[Labelled], corpus: Path, target: Path,
                   labels: tuple[str, str]) -> None:
     from copilot.embedding import create_embedder

@@ -20,6 +20,8 @@ from copilot.retrieve.rerank import create_reranker
 from copilot.retrieve.retriever import HybridRetriever
 from copilot.settings import Settings, apply_process_environment
 from copilot.suggest.conversation import load_policy
+from copilot.suggest.matcher import load_matcher
+from copilot.suggest.own import own_situations
 from copilot.suggest.recogniser import load_recogniser
 from copilot.suggest.service import SuggestService
 from copilot.train.build import checker_model
@@ -78,9 +80,13 @@ class Copilot:
         timings["checker_s"] = time.perf_counter() - mark
         llm = open_llm(settings, embedder)  # one chat model, shared by compose and ask
         ask = AskService.build(settings, knowledge.rulebook, retriever, embedder, checker, llm)
-        service = SuggestService(knowledge.rulebook, retriever, settings.suggest,
-                                 load_recogniser(settings.suggest.recogniser_dir, embedder.name),
-                                 load_policy(settings.paths.conversation_path))
+        recogniser = load_recogniser(settings.suggest.recogniser_dir, embedder.name)
+        # the matcher reads only a customer's own situations: loaded once one is approved
+        matcher = load_matcher(settings.suggest.situations_dir, embedder.name) \
+            if recogniser is not None and settings.suggest.own_situations and own_situations(knowledge.rulebook) \
+            else None
+        service = SuggestService(knowledge.rulebook, retriever, settings.suggest, recogniser,
+                                 load_policy(settings.paths.conversation_path), matcher)
         compose = ComposeService.build(settings, knowledge.rulebook, service, checker, llm)
         timings["total_s"] = time.perf_counter() - started
         return cls(settings, knowledge, embedder, collection, retriever, service, checker, compose, ask, qa, report,

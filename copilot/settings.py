@@ -78,6 +78,12 @@ class PathSettings(BaseModel):
         return self.knowledge_dir / "training" / "accounts"
 
     @property
+    def situations_corpus_dir(self) -> Path:
+        """The situation matcher's corpus (standards' situations and customer turns in them, JSONL) and its training
+        config (`copilot train situations`)."""
+        return self.knowledge_dir / "training" / "situations"
+
+    @property
     def checker_corpus_dir(self) -> Path:
         """The checker model's training corpus (JSONL) and its training config (`config.yaml`)."""
         return self.knowledge_dir / "training" / "checker"
@@ -196,6 +202,13 @@ class SuggestSettings(BaseModel):
     own_situation_scale: float = Field(
         default=15.0, ge=0,
         description="Steepness of that probability around the midpoint (0: every uploaded situation 0.5).",
+    )
+    situations_dir: Path = Field(
+        default=REPO_ROOT / "knowledge" / "models" / "situations",
+        description="The situation matcher (written by `copilot train situations`): an encoder fine-tuned to put a "
+        "customer's turn near the situation of a service standard it is in, with its calibration; used for an "
+        "uploaded standard's situations when it derives from the configured embedder, otherwise they are read "
+        "on the embedder's own vectors (`own_situation_midpoint`, `own_situation_scale`).",
     )
     own_situations: bool = Field(
         default=True,

@@ -14,12 +14,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 
 from copilot.embedding.base import Embedder, Vectors, normalise_rows
-from copilot.embedding.onnx import token_feeds
+from copilot.embedding.onnx import open_onnx, token_feeds
 from copilot.errors import BackendUnavailable
 
 MODEL_CARD = "model.json"
@@ -61,28 +61,6 @@ class _WindowsAlone:
 
     def judge(self, text: str, spans: Sequence[Span]) -> tuple[Vectors, Vectors]:
         return self.predict([text[start:end] for start, end in spans])
-
-
-def open_onnx(folder: Path, max_tokens: int, threads: int = 0, file: str = "model.onnx") -> tuple[Any, Any]:
-    """The model's ONNX Runtime session and its tokenizer (truncating at `max_tokens`, padding batches)."""
-    from tokenizers import Tokenizer
-
-    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    tokenizer.enable_truncation(max_tokens)
-    tokenizer.enable_padding()
-    return open_session(folder / file, threads), tokenizer
-
-
-def open_session(path: Path, threads: int = 0) -> Any:
-    """An ONNX Runtime session on the CPU."""
-    import onnxruntime
-
-    options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = threads
-    # idle workers sleep instead of spinning: with two members (and the embedder) in one process, spinning workers
-    # took the cores from the session that had work (a 100-character draft: 53 ms spinning, 18 ms not)
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
 class FinetunedModel(_WindowsAlone):

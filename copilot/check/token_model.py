@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from copilot.check.model import Span, open_onnx, open_session, softmax
+from copilot.check.model import Span, softmax
 from copilot.embedding.base import Vectors, normalise_rows
-from copilot.embedding.onnx import token_feeds
+from copilot.embedding.onnx import open_onnx, open_session, token_feeds
 
 BOUNDARY = re.compile(r"[，。！？；,.!?;…\n]")
 PIECES_PER_CALL = 16

@@ -19,6 +19,8 @@ import numpy as np
 from copilot.embedding.base import Vectors
 from copilot.rulebook.models import Rulebook, Scenario
 from copilot.settings import SuggestSettings
+from copilot.suggest.matcher import SituationMatcher
+from copilot.text.normalize import to_simplified
 
 
 def own_situations(rulebook: Rulebook) -> list[Scenario]:
@@ -36,12 +38,14 @@ class OwnReading:
 
 
 class OwnSituations:
-    """Each uploaded situation's texts embedded once, when the service is built (again after each approval)."""
+    """Each uploaded situation's texts embedded once, when the service is built (again after each approval): by
+    the situation matcher when there is one, else by the embedder."""
 
     def __init__(self, scenarios: list[Scenario], embed_many: Callable[[list[str]], Vectors],
-                 settings: SuggestSettings) -> None:
-        self._scale = settings.own_situation_scale
-        self._midpoint = settings.own_situation_midpoint
+                 settings: SuggestSettings, matcher: SituationMatcher | None = None) -> None:
+        self._matcher = matcher
+        self._scale = settings.own_situation_scale if matcher is None else matcher.scale
+        self._midpoint = settings.own_situation_midpoint if matcher is None else matcher.midpoint
         texts = [[*s.examples, *(p.text for p in s.approved)] for s in scenarios]
         self._ids = [s.id for s in scenarios]
         self._starts = np.cumsum([0, *(len(t) for t in texts[:-1])])  # each situation's texts sit together
@@ -49,10 +53,19 @@ class OwnSituations:
         # for a case of its own (a transfer delayed, or interest charged because of it)
         self._approved = [(int(self._starts[i]) + len(s.examples), len(s.approved)) for i, s in enumerate(scenarios)]
         flat = [t for group in texts for t in group]
-        self._vectors = embed_many(flat) if flat else None
+        embed = embed_many if matcher is None else matcher.encoder.embed_documents
+        self._vectors = embed(flat) if flat else None
+
+    def turn_vectors(self, turns: list[str]) -> Vectors | None:
+        """The matcher's vectors of the latest customer turn and the earlier ones (None without a matcher: the
+        embedder's, which the caller has, serve)."""
+        if self._matcher is None or self._vectors is None:
+            return None
+        return self._matcher.encoder.embed_queries([to_simplified(t) for t in turns])
 
     def read(self, features: Vectors) -> OwnReading:
-        """`features`: the customer's turn with the earlier ones mixed in, unit length (`ScenarioRecogniser.mixed`)."""
+        """`features`: the customer's turn with the earlier ones mixed in, unit length (`ScenarioRecogniser.mixed`),
+        on the vectors the situations were embedded with."""
         if self._vectors is None:
             return OwnReading()
         cosines = self._vectors @ features

@@ -11,6 +11,7 @@ from copilot.retrieve.retriever import HybridRetriever
 from copilot.rulebook.models import Phrasing, Rulebook, Scenario
 from copilot.settings import SuggestSettings
 from copilot.suggest.conversation import Conversation, ConversationPolicy
+from copilot.suggest.matcher import SituationMatcher
 from copilot.suggest.models import (
     ScenarioMatch,
     Suggestion,
@@ -47,7 +48,8 @@ class Recognised:
 
 class SuggestService:
     def __init__(self, rulebook: Rulebook, retriever: HybridRetriever, settings: SuggestSettings,
-                 recogniser: ScenarioRecogniser | None = None, policy: ConversationPolicy | None = None) -> None:
+                 recogniser: ScenarioRecogniser | None = None, policy: ConversationPolicy | None = None,
+                 matcher: SituationMatcher | None = None) -> None:
         self._rulebook = rulebook
         self._retriever = retriever
         self._settings = settings
@@ -55,7 +57,7 @@ class SuggestService:
         self._policy = policy or ConversationPolicy()
         self._vectors = TurnVectors(retriever.embed_many, settings.turn_vectors_kept)
         uploaded = own_situations(rulebook) if recogniser is not None and settings.own_situations else []
-        self._own = OwnSituations(uploaded, retriever.embed_many, settings)
+        self._own = OwnSituations(uploaded, retriever.embed_many, settings, matcher)
         self._reads_agent = recogniser is not None and recogniser.reads == "turns"
 
     def rank_scenarios(self, latest: str, context: str, channel: str | None = None,
@@ -94,7 +96,7 @@ class SuggestService:
         queries = None if turn_vectors is None else query_vectors(turn_vectors[: 1 + len(earlier)])
         agent_vector = turn_vectors[-1] if turn_vectors is not None and agent else None
         recognised = self._recognise(self.rank_scenarios(latest, context, request.channel, mode, queries),
-                                     queries, request.channel, agent_vector)
+                                     queries, request.channel, agent_vector, [latest, *earlier])
         conversation = Conversation.of(turns)
         ranked = self._in_conversation(recognised.ranked, conversation)
         if not ranked:
@@ -116,7 +118,7 @@ class SuggestService:
         )
 
     def _recognise(self, ranked: list[RankedScenario], queries: Vectors | None, channel: str | None,
-                   agent: Vectors | None = None) -> Recognised:
+                   agent: Vectors | None = None, turns: list[str] | None = None) -> Recognised:
         """Blend retrieval's scores with the recogniser's calibrated probabilities; an uploaded standard's
         situations, which the recogniser was not trained on, take theirs from their own texts (`OwnSituations`;
         switched off, they keep their retrieval score)."""
@@ -124,7 +126,10 @@ class SuggestService:
             return Recognised(ranked, False)
         context = queries[1] if len(queries) > 1 else None
         features = self._recogniser.features(queries[0], context, agent)
-        reading = self._own.read(self._recogniser.mixed(queries[0], context))
+        own_vectors = self._own.turn_vectors(turns or [])
+        own_queries = queries if own_vectors is None else query_vectors(own_vectors)
+        reading = self._own.read(self._recogniser.mixed(own_queries[0],
+                                                        own_queries[1] if len(own_queries) > 1 else None))
         own = reading.probabilities
         probabilities = {**self._recogniser.probabilities(features), **own}
         weight = self._settings.recogniser_weight

@@ -15,7 +15,12 @@ from copilot.embedding.base import Embedder
 from copilot.embedding.sentence_transformers import packaged_m3e_small
 from copilot.settings import PathSettings, Settings
 from copilot.train.checker import train_checker
-from copilot.train.config import CheckerTrainConfig, FactsTrainConfig, RecogniserTrainConfig
+from copilot.train.config import (
+    CheckerTrainConfig,
+    FactsTrainConfig,
+    RecogniserTrainConfig,
+    SituationsTrainConfig,
+)
 from copilot.train.corpus import corpus_digest, load_corpus
 
 Config = TypeVar("Config", bound=BaseModel)
@@ -78,7 +83,11 @@ def read_facts_config(corpus: Path) -> FactsTrainConfig:
     return _read(corpus, FactsTrainConfig)
 
 
-def facts_fingerprint(corpus: Path, config: FactsTrainConfig, embedder: str) -> str:
-    """Corpus + config + embedder, as for the checker."""
+def read_situations_config(corpus: Path) -> SituationsTrainConfig:
+    return _read(corpus, SituationsTrainConfig)
+
+
+def facts_fingerprint(corpus: Path, config: FactsTrainConfig | SituationsTrainConfig, embedder: str) -> str:
+    """Corpus + config + embedder, as for the checker (a reader's, or the situation matcher's)."""
     text = json.dumps([corpus_digest(corpus), config.model_dump(), embedder], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -79,3 +79,22 @@ class FactsTrainConfig(BaseModel):
     threshold: float = Field(default=0.65, gt=0, lt=1,
                              description="The probability the metrics read a clause as a fact from (the product's "
                              "bar is llm.fact_threshold).")
+
+
+class SituationsTrainConfig(BaseModel):
+    """`knowledge/training/situations/config.yaml`: the situation matcher's training, seeded."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seed: int = Field(default=13, description="Seeds the split of industries, the hard negatives, the shuffling and "
+                      "the weights.")
+    validation_share: float = Field(default=0.15, gt=0, lt=0.5,
+                                    description="Industries held out whole: the matcher is measured and calibrated "
+                                    "on standards it never saw, as it will meet a customer's.")
+    epochs: int = Field(default=2, ge=1, le=50)
+    batch_size: int = Field(default=32, ge=2, le=512)
+    learning_rate: float = Field(default=3e-5, gt=0)
+    temperature: float = Field(default=0.05, gt=0, le=1,
+                               description="Cosines are divided by this before the in-batch softmax.")
+    max_tokens: int = Field(default=64, ge=8, le=512, description="Longer texts are truncated.")
+    quantise: bool = Field(default=True, description="Export int8 weights (dynamic quantisation).")

@@ -110,18 +110,24 @@ def export_onnx(model: Any, target: Path, quantise: bool) -> Path:
     """Trace to ONNX: outputs `logits` and `pooled` (masked mean of the last hidden state, L2-normalised).
 
     Returns the float32 export: `target` itself, or (quantised) a file beside it the caller removes."""
-    import torch
 
     def pooled(out: Any, attention_mask: Any) -> Any:
-        mask = attention_mask.unsqueeze(-1).to(out.hidden_states[-1].dtype)
-        mean = (out.hidden_states[-1] * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-        return out.logits, torch.nn.functional.normalize(mean, dim=-1)
+        return out.logits, mean_pooled(out.hidden_states[-1], attention_mask)
 
     return trace_to_onnx(traceable(model, pooled), ("logits", "pooled"), per_token=False, target=target,
                          quantise=quantise)
 
 
-def traceable(model: Any, outputs: Callable[[Any, Any], tuple[Any, Any]]) -> Any:
+def mean_pooled(hidden: Any, attention_mask: Any) -> Any:
+    """The masked mean of a batch's token states, at unit length (as the embedder pools)."""
+    import torch
+
+    mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+    mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+    return torch.nn.functional.normalize(mean, dim=-1)
+
+
+def traceable(model: Any, outputs: Callable[[Any, Any], Any]) -> Any:
     """`model` behind the three BERT inputs, in eval mode, returning `outputs(its output, the attention mask)`."""
     import torch
 
@@ -138,8 +144,8 @@ def traceable(model: Any, outputs: Callable[[Any, Any], tuple[Any, Any]]) -> Any
     return Traced().eval()
 
 
-def trace_to_onnx(module: Any, outputs: tuple[str, str], per_token: bool, target: Path, quantise: bool) -> Path:
-    """Trace `module` (the three BERT inputs → two outputs) to `target`, int8 when `quantise`. Returns the float32
+def trace_to_onnx(module: Any, outputs: tuple[str, ...], per_token: bool, target: Path, quantise: bool) -> Path:
+    """Trace `module` (the three BERT inputs → the named outputs) to `target`, int8 when `quantise`. Returns the float32
     export: `target` itself, or (quantised) a file beside it kept for the caller to compare against, then remove."""
     import torch
 

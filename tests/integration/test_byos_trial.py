@@ -63,22 +63,29 @@ pytestmark = pytest.mark.integration
 # Since an approved upload keeps a seat among the three suggestions (`suggest.own_seats`: its likeliest situation
 # by its own texts takes the place of the lowest shipped one), air-s-05, exp-s-04, gas-s-01, gas-s-03, gas-s-04,
 # gas-s-07, rr-s-13 and byos-s-08 pass (91 of the 134 customer turns with the upload's √ in the top 3, 83 before).
+# With the situation matcher (`copilot train situations`: m3e-small fine-tuned on 320 situations of 40 other
+# industries' standards and customer turns said in them), an uploaded situation's probability comes from the
+# matcher's vectors and calibration: air-s-09, air-s-12, air-s-16, card-s-02, card-s-15, card-s-16, exp-s-06,
+# exp-s-16, gas-s-10, gas-s-13, hos-s-08, hos-s-14, ins-s-03, ins-s-04, ins-s-05, ins-s-14 and ins-s-15 pass, and
+# air-s-05, card-s-12, exp-s-01, exp-s-10, gas-s-12, ins-s-09, prop-s-08 and rr-s-12 get another situation's or a
+# shipped scenario's phrasings first (134 of the 179 customer turns of the nine trials with the upload's √ in the
+# top 3, 125 before).
 KNOWN_MISSES: dict[str, set[str]] = {
     "water-utility-standard": {"byos-c-09"},
-    "online-retail-returns-standard": {"rr-s-04", "rr-s-05"},
+    "online-retail-returns-standard": {"rr-s-04", "rr-s-05", "rr-s-12"},
     # Its one run (extractor as of the heading fix): two forbidden drafts blocked citing a seed's rule, two passed
     # (等着吧 and 明天再打吧 with no listed word around them), and eight customer turns got a seed scenario's
     # phrasings instead of the upload's (the recogniser knows the seeds' bill and repair scenarios, not these).
-    "gas-utility-standard": {"gas-c-30", "gas-s-10", "gas-s-11", "gas-s-13", "gas-s-14"},
+    "gas-utility-standard": {"gas-c-30", "gas-s-11", "gas-s-12", "gas-s-14"},
     # Its one run (same extractor; hos-s-04 dropped afterwards by the near-duplicate guard, a 在吗 turn): 14 of 19
     # forbidden drafts blocked citing it, 10 of 11 near misses passed, 6 of 15 customer turns with its √ phrasing
     # in the top 3 — two √ quotes with an enumeration inside (时间、地点和经过) had been cut into pieces as if they
     # were a word list; mended since.
     "hospital-service-standard": {"hos-c-10", "hos-c-16", "hos-c-17", "hos-s-01", "hos-s-03", "hos-s-07",
-                                  "hos-s-08", "hos-s-13", "hos-s-14"},
+                                  "hos-s-13"},
     # Its one run (with the own-standard citation margin): one forbidden draft cites a seed's rule; ten customer
     # turns got the general wording and other situations' phrasings before its own.
-    "airline-service-standard": {"air-c-07", "air-c-11", "air-s-07", "air-s-09", "air-s-12", "air-s-16"},
+    "airline-service-standard": {"air-c-07", "air-c-11", "air-s-05", "air-s-07"},
     # Their one run (with the uploaded situations' own probability; ins-s-02 dropped before it by the
     # near-duplicate guard, a 在吗 line): 21 of 24 and 21 of 25 forbidden drafts blocked citing the upload, 12 of
     # 14 near misses passed in each, 15 of 28 and 15 of 27 customer turns with its √ phrasing in the top 3. Since
@@ -86,11 +93,10 @@ KNOWN_MISSES: dict[str, set[str]] = {
     # exp-c-18, exp-c-22 and exp-s-06 pass. With the fourth whole-draft checker model (two members averaged) gas-c-18
     # and hos-c-24 are blocked citing their upload, and exp-c-09 (你到底有没有在听我说话, read as compliant) and
     # ins-c-08 (有意见你去投诉好了 at 0.80, under the bar) pass.
-    "express-delivery-standard": {"exp-c-09", "exp-s-02", "exp-s-05", "exp-s-06", "exp-s-07", "exp-s-08",
-                                  "exp-s-11", "exp-s-12", "exp-s-16", "exp-s-18", "exp-s-19", "exp-s-26"},
-    "insurance-claims-standard": {"ins-c-06", "ins-c-08", "ins-c-10", "ins-s-01", "ins-s-03", "ins-s-04", "ins-s-05",
-                                  "ins-s-06", "ins-s-08", "ins-s-13", "ins-s-14", "ins-s-15", "ins-s-16", "ins-s-19",
-                                  "ins-s-20", "ins-s-22", "ins-s-25"},
+    "express-delivery-standard": {"exp-c-09", "exp-s-01", "exp-s-02", "exp-s-05", "exp-s-07", "exp-s-08",
+                                  "exp-s-10", "exp-s-11", "exp-s-12", "exp-s-18", "exp-s-19", "exp-s-26"},
+    "insurance-claims-standard": {"ins-c-06", "ins-c-08", "ins-c-10", "ins-s-01", "ins-s-06", "ins-s-08", "ins-s-09",
+                                  "ins-s-13", "ins-s-16", "ins-s-19", "ins-s-20", "ins-s-22", "ins-s-25"},
     # Their one run (with the upload's seat among the suggestions; prop-s-14 dropped before it by the
     # near-duplicate guard, a 在吗 line): 16 of 21 and 19 of 21 forbidden drafts blocked citing the upload (the
     # others cite the call-centre manual's rule, or pass), 11 of 11 and 10 of 11 near misses passed, 15 of 23 and 7
@@ -105,10 +111,10 @@ KNOWN_MISSES: dict[str, set[str]] = {
     # A rule's item that names the forbidden list (`（一）使用本规范…所列服务禁语的；`) no longer heads the items below
     # it: the card standard's 年费, read from a QA rule, had blocked every draft that mentions the annual fee, so
     # card-c-30 passes, and card-c-09 (你到底想怎么样, blocked) now cites the call-centre manual's rule.
-    "property-service-standard": {"prop-c-10", "prop-c-14", "prop-c-15", "prop-s-02", "prop-s-12", "prop-s-21",
-                                  "prop-s-22"},
-    "credit-card-standard": {"card-c-09", "card-c-10", "card-c-12", "card-s-02", "card-s-04", "card-s-06", "card-s-09",
-                             "card-s-10", "card-s-11", "card-s-15", "card-s-16", "card-s-21"},
+    "property-service-standard": {"prop-c-10", "prop-c-14", "prop-c-15", "prop-s-02", "prop-s-08", "prop-s-12",
+                                  "prop-s-21", "prop-s-22"},
+    "credit-card-standard": {"card-c-09", "card-c-10", "card-c-12", "card-s-04", "card-s-06", "card-s-09", "card-s-10",
+                             "card-s-11", "card-s-12", "card-s-21"},
 }
 
 

@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
 import pytest
 
+from copilot.embedding.fake import FakeEmbedder
 from copilot.errors import InvalidInput
 from copilot.rulebook.models import Rulebook
 from copilot.runtime import Copilot
 from copilot.settings import PathSettings
 from copilot.suggest.conversation import load_policy
+from copilot.suggest.matcher import SituationMatcher
 from copilot.suggest.models import SuggestRequest
 from copilot.suggest.recogniser import ScenarioRecogniser
 from copilot.suggest.service import SuggestService
@@ -48,11 +51,12 @@ def test_top_k_bounds() -> None:
 
 
 def _with(fake_copilot: Copilot, recogniser: ScenarioRecogniser | None, rulebook: Rulebook | None = None,
-          **settings: object) -> SuggestService:
-    """The fake copilot's suggestions with this recogniser, optionally another rulebook and suggest settings."""
+          matcher: SituationMatcher | None = None, **settings: object) -> SuggestService:
+    """The fake copilot's suggestions with this recogniser, optionally another rulebook, a situation matcher and
+    suggest settings."""
     policy = load_policy(PathSettings().conversation_path)
     return SuggestService(rulebook or fake_copilot.knowledge.rulebook, fake_copilot.retriever,
-                          fake_copilot.settings.suggest.model_copy(update=settings), recogniser, policy)
+                          fake_copilot.settings.suggest.model_copy(update=settings), recogniser, policy, matcher)
 
 
 def _recogniser(fake_copilot: Copilot, bias: dict[str, float], unsure_below: float,
@@ -122,13 +126,14 @@ def test_a_scenario_whose_first_phrasing_was_said_leads_with_its_next(fake_copil
     assert response.suggestions[0].text == first.approved[1].text
 
 
-def _as_uploaded(fake_copilot: Copilot, document: str, own: bool, **settings: object) -> SuggestService:
+def _as_uploaded(fake_copilot: Copilot, document: str, own: bool, matcher: SituationMatcher | None = None,
+                 **settings: object) -> SuggestService:
     """The fake rulebook with one shipped document treated as a customer's upload: a recogniser that knows
     only the other documents' scenarios, and is unsure of everything."""
     rulebook = fake_copilot.knowledge.rulebook.model_copy(update={"uploaded": [document]})
     known = tuple(s.id for s in rulebook.scenarios if s.source != document)
     recogniser = _recogniser(fake_copilot, {}, unsure_below=0.3, labels=known)
-    return _with(fake_copilot, recogniser, rulebook, own_situations=own, **settings)
+    return _with(fake_copilot, recogniser, rulebook, matcher, own_situations=own, **settings)
 
 
 def test_an_uploaded_situation_takes_a_probability_from_its_own_texts(fake_copilot: Copilot) -> None:
@@ -140,6 +145,34 @@ def test_an_uploaded_situation_takes_a_probability_from_its_own_texts(fake_copil
     # switched off, the upload's situations keep retrieval's score and the unsure recogniser's general wording leads
     plain = _as_uploaded(fake_copilot, noisy.source, own=False).suggest(request)
     assert plain.unsure and plain.suggestions[0].text != noisy.approved[0].text
+
+
+class _Counting(FakeEmbedder):
+    """The fake embedder, counting the texts it embeds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+
+    def embed_batch(self, texts: Sequence[str], *, is_query: bool) -> np.ndarray:
+        self.texts += texts
+        return super().embed_batch(texts, is_query=is_query)
+
+
+def test_a_situation_matcher_reads_the_uploaded_situations_and_the_turns_with_its_own_calibration(
+        fake_copilot: Copilot) -> None:
+    """The matcher's encoder embeds the situations' texts and the customer's turns, and its calibration (not the
+    settings') turns the nearest cosine into a probability: a midpoint no cosine reaches leaves the upload unsure."""
+    noisy = fake_copilot.knowledge.rulebook.scenario("noisy-line")
+    request = SuggestRequest(transcript=f"客户：{noisy.examples[0]}\n坐席：您好\n客户：{noisy.examples[1]}",
+                             channel="voice")
+    near = _Counting()
+    found = _as_uploaded(fake_copilot, noisy.source, True, SituationMatcher(near, 15.0, 0.5)).suggest(request)
+    assert found.scenario is not None and found.scenario.id == "noisy-line" and not found.unsure
+    assert noisy.examples[1] in near.texts and noisy.approved[0].text in near.texts
+    beyond = SituationMatcher(_Counting(), 15.0, 2.0)
+    unsure = _as_uploaded(fake_copilot, noisy.source, True, beyond).suggest(request)
+    assert unsure.unsure and unsure.suggestions[0].text != noisy.approved[0].text
 
 
 def test_own_situations_are_embedded_once_when_the_service_is_built(fake_copilot: Copilot) -> None:

@@ -13,6 +13,7 @@ from copilot.check.model import COMPLIANT, load_model
 from copilot.knowledge import Knowledge
 from copilot.llm.facts import load_account_reader, load_fact_reader
 from copilot.settings import PathSettings, Settings
+from copilot.suggest.matcher import load_matcher
 from copilot.suggest.recogniser import load_recogniser
 from copilot.train.build import (
     base_model,
@@ -21,6 +22,7 @@ from copilot.train.build import (
     read_config,
     read_facts_config,
     read_recogniser_config,
+    read_situations_config,
     recogniser_fingerprint,
 )
 
@@ -105,6 +107,23 @@ def test_a_shipped_reader_matches_its_corpus_and_config_and_serves_the_default_e
     assert card["config"] == config.model_dump() and card["embedder"] == "st-m3e-small"
     assert card["method"] == "finetune" and card["base_model"] == base_model().name and card["labels"] == labels
     assert load(folder, card["embedder"]) is not None
+
+
+def test_the_shipped_situation_matcher_matches_its_corpus_and_config_and_serves_the_default_embedder() -> None:
+    """A changed corpus or config must be retrained (`copilot train situations`) before it lands; the matcher puts
+    a customer's story nearer its own situation than a neighbour of the same standard."""
+    folder = Settings().suggest.situations_dir
+    card = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    corpus = PathSettings().situations_corpus_dir
+    config = read_situations_config(corpus)
+    assert card["fingerprint"] == facts_fingerprint(corpus, config, card["embedder"])
+    assert card["config"] == config.model_dump() and card["embedder"] == "st-m3e-small"
+    assert card["method"] == "finetune" and card["base_model"] == base_model().name
+    matcher = load_matcher(folder, card["embedder"])
+    assert matcher is not None
+    turn, own, neighbour = matcher.encoder.embed_queries(
+        ["我借的那几本书后天就到期了，可我人在外地出差回不去", "读者申请图书续借时", "读者咨询办理借书证押金时"])
+    assert turn @ own > turn @ neighbour
 
 
 def test_the_shipped_account_reader_tells_the_customers_account_from_an_assertion_on_the_same_matter() -> None:
