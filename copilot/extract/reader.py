@@ -17,6 +17,8 @@ from copilot.text.normalize import to_simplified
 SPEECH_STOP = re.compile(r"\n|[√×✓✗◆➢❑•●]|\*{6,}|[(（]注|[:：][(（]")
 SITUATION_REACH = 400  # a × further than this from the last situation does not belong to it
 HEADING_LINE = 30
+CASE_LABEL = 16  # characters: `√ 症状较急的：“…”` names a case; longer text before the colon is a sentence
+CASE_BRACKETS = re.compile(r"[(（][^()（）“”\"「」。；;]+[)）]")  # 正确示范（暂未查到）：
 ARTICLE = re.compile(r"第[一二三四五六七八九十百\d]+[条章节]")
 LISTED = r"[一二三四五六七八九十]{1,3}、"  # 二、
 BRACKETED = r"[(（][一二三四五六七八九十\d]{1,3}[)）]"  # （三）
@@ -45,6 +47,9 @@ class StandardReader:
         self._forbidden = sorted(cues.forbidden_markers, key=len, reverse=True)
         self._approved = sorted([*cues.approved_markers, *cues.speakers], key=len, reverse=True)
         self._situation: Span | None = None
+        marks: list[tuple[str, ProposalKind]] = [(m, "forbidden") for m in cues.forbidden_markers]
+        marks += [(m, "approved") for m in cues.approved_markers]
+        self._line_marks = sorted(marks, key=lambda mark: -len(mark[0]))  # 正确示范 before 正确
 
     def findings(self) -> list[Finding]:
         return [*self.speech(), *self.tables(), *self.forbidden_lists(), *self.wording()]
@@ -74,6 +79,9 @@ class StandardReader:
 
     def _marker_run(self, at: int) -> tuple[int, ProposalKind | None]:
         """Walk back from `at` over markers (`×不可以说：`, `√客户服务员：`); forbidden wins over approved."""
+        labelled = self._mark_then_label(at)
+        if labelled is not None:
+            return labelled
         pos, kind, floor = at, None, max(0, at - 24)
         while pos > floor:
             while pos > floor and self.text[pos - 1] in " \t:：":
@@ -92,6 +100,27 @@ class StandardReader:
             pos -= len(text)
             kind = "forbidden" if "forbidden" in (kind, marker_kind) else marker_kind
         return pos, kind
+
+    def _mark_then_label(self, colon: int) -> tuple[int, ProposalKind] | None:
+        """A marker opening its line, then a short label naming the case the phrasing is for, then the colon or
+        the quote: `正确示范（已查到）：“…”`, `应说（宠物）：“…”`, `√ （乘客在闸机前时）“…”`, `√ 症状较急的：“…”`.
+        Unbracketed, only after a √ or ×: a word marker followed by more words (应说明原因时：) is a sentence."""
+        if self.text[colon] not in ":：" and self.text[colon] not in QUOTES:
+            return None
+        line = line_bounds(self.text, colon).start
+        head = self.text[line:colon].rstrip(" \t:：")
+        stripped = head.lstrip(" \t*-")
+        for marker, kind in self._line_marks:
+            if not stripped.startswith(marker):
+                continue
+            label = stripped[len(marker):].strip(" \t*")
+            bracketed = CASE_BRACKETS.fullmatch(label)
+            symbol = not any(_is_han(c) for c in marker)
+            if (bracketed and len(label) <= CASE_LABEL + 2) or (symbol and 0 < len(label) <= CASE_LABEL
+                                                               and not re.search(r"[。；;，,“”\"「」]", label)):
+                return line + len(head) - len(stripped), kind
+            return None
+        return None
 
     def _marker_ending(self, pos: int) -> tuple[str, ProposalKind] | None:
         for marker in self._forbidden:

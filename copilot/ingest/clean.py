@@ -20,8 +20,8 @@ BOILERPLATE_MARKERS: tuple[str, ...] = (
     "本文档共", "原创力文档", "book118", "本站", "版权申诉", "举报电话", "二次下载", "下载文档",
     "下载本文档", "VIP", "侵权", "版权说明", "文档简介", "查看更多", "实名认证", "内容提供者",
     "文档贡献者", "该用户很懒", "精品文档", "+ 关注", "人人文库", "您现在的位置", "文章来源",
-    "发布时间", "浏览量", "仅部分预览", "上传文档", "付费",
-)
+    "发布时间", "浏览量", "仅部分预览", "上传文档", "一经付费", "付费前", "如您付费", "付费下载",
+)  # not 付费 alone: a metro's 付费区 (the paid area inside the gates) is the standard's own word
 # A line that starts one of these ends the document: everything after is comments and related links.
 FOOTER_MARKERS: tuple[str, ...] = ("文档评论", "温馨提示", "最新文档", "相关文档", "评论")
 # Watermarks a converter stamped into the running text.

@@ -69,6 +69,24 @@ def test_pairs_sit_under_their_situation(cues: Cues) -> None:
     assert situation["催什么催，等着吧"] == "遇到客户催促发货时"
 
 
+def test_a_case_label_between_the_marker_and_the_phrasing(cues: Cues) -> None:
+    """`正确示范（已查到）：“…”`, `√ （在闸机前时）“…”`, `√ 症状较急的：“…”`: each phrasing is the situation's, for a
+    case the label names; a word marker followed by a sentence is no such label."""
+    text = ("第五条 乘客来电查询遗失物品时\n正确示范（已查到）：“您好，物品已经找到了，请您带上身份证到车站认领。”\n"
+            "应说（暂未查到）：“我已为您登记寻物信息，有消息会短信通知您。”\n"
+            "√ （乘客在闸机前时）“请您不用着急，我马上帮您在后台处理。”\n"
+            "√ 症状较急的：“建议您直接到店走急诊通道，护士会优先安排。”\n"
+            "不应说（任何时候）：“丢了就是丢了，找不到。”\n"
+            "应说明原因时：坐席须如实告知处理进度。\n")
+    read = _by_kind(_read(text, cues))
+    assert read["approved"] == {"您好，物品已经找到了，请您带上身份证到车站认领",
+                                "我已为您登记寻物信息，有消息会短信通知您",
+                                "请您不用着急，我马上帮您在后台处理",
+                                "建议您直接到店走急诊通道，护士会优先安排"}
+    assert read["forbidden"] == {"丢了就是丢了，找不到"}
+    assert set(_situations(text, cues).values()) == {"乘客来电查询遗失物品时"}
+
+
 def test_required_wording_by_slot(cues: Cues) -> None:
     text = "一般的结束语为：①感谢您的来电，再见！②祝您生活愉快，再见！等。\n开头语：“您好，欢迎致电售后服务热线。”\n"
     wording = {p.quote: p.slot for p in _read(text, cues) if p.kind == "wording"}

@@ -25,6 +25,8 @@ SOURCES = sorted((REPO_ROOT / "knowledge" / "sources").glob("*.txt"))
         ("标题\n正文。\n张家港市| 宜城市| 青川县| 南京市| 西充县|", "正文。", "张家港"),
         ("标题\n回 访 无 关 的\n正文。", "正文。", "回 访"),
         ("標題\n版權說明:本文檔由用戶提供并上傳\n正文。", "正文。", "版權"),
+        ("标题\n文档内容仅供研究参考,付费前请自行鉴别。\n乘客在付费区内停留超过4小时的，按最高票价补票。",
+         "乘客在付费区内停留超过4小时的", "付费前"),
     ],
 )
 def test_rules_remove_debris_and_keep_text(noisy: str, kept: str, gone: str) -> None:

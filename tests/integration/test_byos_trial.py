@@ -69,7 +69,8 @@ pytestmark = pytest.mark.integration
 # exp-s-16, gas-s-10, gas-s-13, hos-s-08, hos-s-14, ins-s-03, ins-s-04, ins-s-05, ins-s-14 and ins-s-15 pass, and
 # air-s-05, card-s-12, exp-s-01, exp-s-10, gas-s-12, ins-s-09, prop-s-08 and rr-s-12 get another situation's or a
 # shipped scenario's phrasings first (134 of the 179 customer turns of the nine trials with the upload's √ in the
-# top 3, 125 before).
+# top 3, 125 before). With the case labels read and 付费 no longer taken for an advert (below), prop-s-21 and prop-s-22
+# pass.
 KNOWN_MISSES: dict[str, set[str]] = {
     "water-utility-standard": {"byos-c-09"},
     "online-retail-returns-standard": {"rr-s-04", "rr-s-05", "rr-s-12"},
@@ -111,8 +112,18 @@ KNOWN_MISSES: dict[str, set[str]] = {
     # A rule's item that names the forbidden list (`（一）使用本规范…所列服务禁语的；`) no longer heads the items below
     # it: the card standard's 年费, read from a QA rule, had blocked every draft that mentions the annual fee, so
     # card-c-30 passes, and card-c-09 (你到底想怎么样, blocked) now cites the call-centre manual's rule.
-    "property-service-standard": {"prop-c-10", "prop-c-14", "prop-c-15", "prop-s-02", "prop-s-08", "prop-s-12",
-                                  "prop-s-21", "prop-s-22"},
+    "property-service-standard": {"prop-c-10", "prop-c-14", "prop-c-15", "prop-s-02", "prop-s-08", "prop-s-12"},
+    # Their one run (with the situation matcher; written after it was trained, by two writers who saw only the
+    # seed standards): 19 of 19 forbidden drafts blocked citing the upload in each, 10 of 11 near misses passed in
+    # each, 9 of 20 and 5 of 20 customer turns with the √ phrasing in the top 3 (without the matcher, the same code
+    # right after: 9 and 3). Mended after that run (seen): a marker, then a label naming the case, then the
+    # colon or the quote (正确示范（已查到）：“…”, 应说（宠物）：“…”, √ （乘客在闸机前时）“…”, √ 症状较急的：“…”):
+    # most of both standards' √ phrasings had not been read. And the cleaner no longer drops a line with 付费 in
+    # it as a download site's advert (the metro's 付费区, the paid area inside the gates, had lost a √ line).
+    # Now 17 of 20 and 12 of 20; metro-c-07 (随便您, a variant of the listed 随便你) cites the call-centre manual.
+    "metro-service-standard": {"metro-c-07", "metro-c-30", "metro-s-03", "metro-s-07", "metro-s-08"},
+    "pet-hospital-standard": {"pet-c-21", "pet-s-02", "pet-s-07", "pet-s-10", "pet-s-12", "pet-s-15", "pet-s-16",
+                              "pet-s-17", "pet-s-20"},
     "credit-card-standard": {"card-c-09", "card-c-10", "card-c-12", "card-s-04", "card-s-06", "card-s-09", "card-s-10",
                              "card-s-11", "card-s-12", "card-s-21"},
 }
