@@ -19,6 +19,10 @@ class Cues(BaseModel):
     forbidden_headings: list[str] = Field(min_length=1, description="Introduce a list of forbidden phrasings.")
     forbidden_markers: list[str] = Field(min_length=1, description="Mark the phrasing after them as forbidden.")
     approved_markers: list[str] = Field(min_length=1, description="Mark the phrasing after them as approved.")
+    heading_not_a_list: list[str] = Field(
+        default_factory=list,
+        description="Right after a forbidden heading's word, these make it a definition or a title of what replaces "
+        "the list (`服务禁语是指推诿、讥讽…`, `禁语的替代说法`), not the list's start.")
     approved_headings: list[str] = Field(
         default_factory=list,
         description="Head a numbered list of `situation: phrasing` items (each label is a situation).")

@@ -346,6 +346,8 @@ class StandardReader:
             for match in re.finditer(re.escape(heading), self.text):
                 if any(start <= match.start() < s.end for start, s in sections) or self._in_table(match.start()):
                     continue  # a column header (`| 规范用语 | 不规范用语 |`) is read with its table
+                if self.text.startswith(tuple(self.cues.heading_not_a_list), match.end()):
+                    continue
                 sections.append((match.start(), self._section_after(match.end())))
         return sorted((s for _, s in sections), key=lambda s: s.start)
 

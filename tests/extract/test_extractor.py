@@ -48,6 +48,8 @@ def _by_kind(proposals: list[Proposal]) -> dict[str, set[str]]:
     ("服务禁语\n① 「没办法」\n② 「你找别人去」\n", {"没办法", "你找别人去"}),
     ("客户咨询无关信息时，禁止应答客户，如：这个我不清楚，我不知道，等；\n", {"这个我不清楚", "我不知道"}),
     ("严禁使用服务忌语，做到不说：埋怨客户的话不说；教训客人的话不说。\n", set()),
+    ("服务禁语是指带有推诿、讥讽、不耐烦等语气的语言。\n服务禁语\n1、这事我管不着\n", {"这事我管不着"}),
+    ("第十六条 禁语的替代说法\n1、确属其他单位负责的，应告知联系方式。\n", set()),
 ])
 def test_forbidden_lists(text: str, forbidden: set[str], cues: Cues) -> None:
     assert _by_kind(_read(text, cues)).get("forbidden", set()) == forbidden
