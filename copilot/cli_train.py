@@ -137,7 +137,7 @@ def train_situations_command(
     encoder fine-tuned to put a customer's turn near the standard's situation it is in, measured and calibrated on
     industries held out whole, and written with its card and metrics."""
     from copilot.embedding import create_embedder
-    from copilot.train.build import base_model, facts_fingerprint, read_situations_config
+    from copilot.train.build import base_model, corpus_fingerprint, read_situations_config
     from copilot.train.situations import load_situations, train_situations
 
     settings = Settings()
@@ -145,7 +145,7 @@ def train_situations_command(
     config = read_situations_config(corpus)
     situations = load_situations(corpus)
     embedder = create_embedder(settings.embedding)
-    key = facts_fingerprint(corpus, config, embedder.name)
+    key = corpus_fingerprint(corpus, config, embedder.name)
     with console.status(f"training the situation matcher on {len(situations)} situations"):
         trained = train_situations(situations, embedder, base_model(), out or settings.suggest.situations_dir,
                                    config, fingerprint=key)
@@ -157,12 +157,12 @@ def train_situations_command(
 def _train_reader(settings: Settings, name: str, records: Sequence[Labelled], corpus: Path, target: Path,
                   labels: tuple[str, str]) -> None:
     from copilot.embedding import create_embedder
-    from copilot.train.build import base_model, facts_fingerprint, read_facts_config
+    from copilot.train.build import base_model, corpus_fingerprint, read_facts_config
     from copilot.train.facts import train_facts
 
     config = read_facts_config(corpus)
     embedder = create_embedder(settings.embedding)
-    key = facts_fingerprint(corpus, config, embedder.name)
+    key = corpus_fingerprint(corpus, config, embedder.name)
     with console.status(f"training the {name} on {len(records)} reply clauses"):
         trained = train_facts(records, embedder, target, config, fingerprint=key,
                               base=base_model() if config.method == "finetune" else None, labels=labels)

@@ -87,7 +87,7 @@ def read_situations_config(corpus: Path) -> SituationsTrainConfig:
     return _read(corpus, SituationsTrainConfig)
 
 
-def facts_fingerprint(corpus: Path, config: FactsTrainConfig | SituationsTrainConfig, embedder: str) -> str:
-    """Corpus + config + embedder, as for the checker (a reader's, or the situation matcher's)."""
+def corpus_fingerprint(corpus: Path, config: FactsTrainConfig | SituationsTrainConfig, embedder: str) -> str:
+    """Corpus + config + embedder, as for the checker: the fact and account readers', and the situation matcher's."""
     text = json.dumps([corpus_digest(corpus), config.model_dump(), embedder], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -17,7 +17,7 @@ from copilot.suggest.matcher import load_matcher
 from copilot.suggest.recogniser import load_recogniser
 from copilot.train.build import (
     base_model,
-    facts_fingerprint,
+    corpus_fingerprint,
     fingerprint,
     read_config,
     read_facts_config,
@@ -103,7 +103,7 @@ def test_a_shipped_reader_matches_its_corpus_and_config_and_serves_the_default_e
     card = json.loads((folder / "model.json").read_text(encoding="utf-8"))
     corpus: Path = getattr(PathSettings(), corpus_dir)
     config = read_facts_config(corpus)
-    assert card["fingerprint"] == facts_fingerprint(corpus, config, card["embedder"])
+    assert card["fingerprint"] == corpus_fingerprint(corpus, config, card["embedder"])
     assert card["config"] == config.model_dump() and card["embedder"] == "st-m3e-small"
     assert card["method"] == "finetune" and card["base_model"] == base_model().name and card["labels"] == labels
     assert load(folder, card["embedder"]) is not None
@@ -116,7 +116,7 @@ def test_the_shipped_situation_matcher_matches_its_corpus_and_config_and_serves_
     card = json.loads((folder / "model.json").read_text(encoding="utf-8"))
     corpus = PathSettings().situations_corpus_dir
     config = read_situations_config(corpus)
-    assert card["fingerprint"] == facts_fingerprint(corpus, config, card["embedder"])
+    assert card["fingerprint"] == corpus_fingerprint(corpus, config, card["embedder"])
     assert card["config"] == config.model_dump() and card["embedder"] == "st-m3e-small"
     assert card["method"] == "finetune" and card["base_model"] == base_model().name
     matcher = load_matcher(folder, card["embedder"])
