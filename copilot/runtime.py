@@ -82,9 +82,8 @@ class Copilot:
         ask = AskService.build(settings, knowledge.rulebook, retriever, embedder, checker, llm)
         recogniser = load_recogniser(settings.suggest.recogniser_dir, embedder.name)
         # the matcher reads only a customer's own situations: loaded once one is approved
-        matcher = load_matcher(settings.suggest.situations_dir, embedder.name) \
-            if recogniser is not None and settings.suggest.own_situations and own_situations(knowledge.rulebook) \
-            else None
+        uploaded = own_situations(knowledge.rulebook, settings.suggest, recogniser is not None)
+        matcher = load_matcher(settings.suggest.situations_dir, embedder.name) if uploaded else None
         service = SuggestService(knowledge.rulebook, retriever, settings.suggest, recogniser,
                                  load_policy(settings.paths.conversation_path), matcher)
         compose = ComposeService.build(settings, knowledge.rulebook, service, checker, llm)

@@ -23,7 +23,12 @@ from copilot.suggest.matcher import SituationMatcher
 from copilot.text.normalize import to_simplified
 
 
-def own_situations(rulebook: Rulebook) -> list[Scenario]:
+def own_situations(rulebook: Rulebook, settings: SuggestSettings, recognised: bool) -> list[Scenario]:
+    """The uploaded situations read on their own texts: only beside a recogniser (`recognised`), whose
+    probabilities theirs stand in for, and with `own_situations` on. The situation matcher is loaded only when
+    there are some."""
+    if not (recognised and settings.own_situations):
+        return []
     uploaded = set(rulebook.uploaded)
     return [s for s in rulebook.scenarios if s.source in uploaded]
 

@@ -56,7 +56,7 @@ class SuggestService:
         self._recogniser = recogniser
         self._policy = policy or ConversationPolicy()
         self._vectors = TurnVectors(retriever.embed_many, settings.turn_vectors_kept)
-        uploaded = own_situations(rulebook) if recogniser is not None and settings.own_situations else []
+        uploaded = own_situations(rulebook, settings, recogniser is not None)
         self._own = OwnSituations(uploaded, retriever.embed_many, settings, matcher)
         self._reads_agent = recogniser is not None and recogniser.reads == "turns"
 
