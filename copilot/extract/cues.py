@@ -23,6 +23,10 @@ class Cues(BaseModel):
         default_factory=list,
         description="Right after a forbidden heading's word, these make it a definition or a title of what replaces "
         "the list (`服务禁语是指推诿、讥讽…`, `禁语的替代说法`), not the list's start.")
+    heading_refers_back: list[str] = Field(
+        default_factory=list,
+        description="Just before a forbidden heading's word (within a few characters), these name a list given "
+        "elsewhere (`使用第十九条所列服务禁语`, `上述禁语同样不得…`): no list starts there.")
     approved_headings: list[str] = Field(
         default_factory=list,
         description="Head a numbered list of `situation: phrasing` items (each label is a situation).")

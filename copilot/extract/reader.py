@@ -17,6 +17,7 @@ from copilot.text.normalize import to_simplified
 SPEECH_STOP = re.compile(r"\n|[√×✓✗◆➢❑•●]|\*{6,}|[(（]注|[:：][(（]")
 SITUATION_REACH = 400  # a × further than this from the last situation does not belong to it
 HEADING_LINE = 30
+REFERS_BACK_REACH = 6  # characters before a heading word searched for `所列`, `上述`…
 CASE_LABEL = 16  # characters: `√ 症状较急的：“…”` names a case; longer text before the colon is a sentence
 CASE_BRACKETS = re.compile(r"[(（][^()（）“”\"「」。；;]+[)）]")  # 正确示范（暂未查到）：
 ARTICLE = re.compile(r"第[一二三四五六七八九十百\d]+[条章节]")
@@ -346,10 +347,16 @@ class StandardReader:
             for match in re.finditer(re.escape(heading), self.text):
                 if any(start <= match.start() < s.end for start, s in sections) or self._in_table(match.start()):
                     continue  # a column header (`| 规范用语 | 不规范用语 |`) is read with its table
-                if self.text.startswith(tuple(self.cues.heading_not_a_list), match.end()):
+                if self.text.startswith(tuple(self.cues.heading_not_a_list), match.end()) or self._refers_back(
+                        match.start()):
                     continue
                 sections.append((match.start(), self._section_after(match.end())))
         return sorted((s for _, s in sections), key=lambda s: s.start)
+
+    def _refers_back(self, at: int) -> bool:
+        """The heading word at `at` names a list given elsewhere (`第十九条所列服务禁语`, `上述热线禁语`)."""
+        before = self.text[max(0, at - REFERS_BACK_REACH) : at]
+        return any(word in before for word in self.cues.heading_refers_back)
 
     def _section_after(self, at: int) -> Span:
         """Inline (`服务忌语喂、打错了、…`) to the sentence end; a heading (a short line, or a numbered title) over

@@ -50,6 +50,10 @@ def _by_kind(proposals: list[Proposal]) -> dict[str, set[str]]:
     ("严禁使用服务忌语，做到不说：埋怨客户的话不说；教训客人的话不说。\n", set()),
     ("服务禁语是指带有推诿、讥讽、不耐烦等语气的语言。\n服务禁语\n1、这事我管不着\n", {"这事我管不着"}),
     ("第十六条 禁语的替代说法\n1、确属其他单位负责的，应告知联系方式。\n", set()),
+    # a rule naming a list given elsewhere, then conduct, no phrasing (`自行用药` must not block `请不要自行用药`)
+    ("有下列情形之一的，当次质检记0分：\n1. 使用第十九条所列服务禁语或其变体；\n2. 指导客户在家催吐、自行用药；\n"
+     "3. 与客户争吵；\n", set()),
+    ("上述热线禁语同样不得出现在在线回复中。\n在线服务禁语\n1、亲，你自己看页面\n", {"亲，你自己看页面"}),
 ])
 def test_forbidden_lists(text: str, forbidden: set[str], cues: Cues) -> None:
     assert _by_kind(_read(text, cues)).get("forbidden", set()) == forbidden
