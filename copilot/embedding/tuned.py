@@ -23,6 +23,11 @@ class TunedEncoder(Embedder):
         self.dimension = int(self.embed_batch(["维度"], is_query=True).shape[1])
 
     def embed_batch(self, texts: Sequence[str], *, is_query: bool) -> Vectors:
-        feeds = token_feeds(self._tokenizer.encode_batch(list(texts)))
-        pooled = self._session.run(["pooled"], feeds)[0]
-        return normalise_rows(np.asarray(pooled, dtype=np.float32))
+        """One model call per text: int8 with dynamic quantisation scales activations over the whole batch, so a
+        text's vector would depend on what else (and how much padding) shares its call (a turn alone and beside
+        a long one: cosine 0.996). Alone, a text always gets the same vector, and vectors can be kept."""
+        rows = [self._session.run(["pooled"], token_feeds(self._tokenizer.encode_batch([text])))[0]
+                for text in texts]
+        if not rows:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return normalise_rows(np.asarray(np.vstack(rows), dtype=np.float32))

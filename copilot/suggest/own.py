@@ -20,6 +20,7 @@ from copilot.embedding.base import Vectors
 from copilot.rulebook.models import Rulebook, Scenario
 from copilot.settings import SuggestSettings
 from copilot.suggest.matcher import SituationMatcher
+from copilot.suggest.vectors import TurnVectors
 from copilot.text.normalize import to_simplified
 
 
@@ -60,13 +61,17 @@ class OwnSituations:
         flat = [t for group in texts for t in group]
         embed = embed_many if matcher is None else matcher.encoder.embed_documents
         self._vectors = embed(flat) if flat else None
+        # a conversation's earlier turns come back with every suggestion; the matcher's vector of a text is the
+        # same whatever it is encoded beside (`TunedEncoder`), so it is kept
+        self._turns = TurnVectors(matcher.encoder.embed_queries if matcher else embed_many,
+                                  settings.turn_vectors_kept)
 
     def turn_vectors(self, turns: list[str]) -> Vectors | None:
         """The matcher's vectors of the latest customer turn and the earlier ones (None without a matcher: the
         embedder's, which the caller has, serve)."""
         if self._matcher is None or self._vectors is None:
             return None
-        return self._matcher.encoder.embed_queries([to_simplified(t) for t in turns])
+        return self._turns.of([to_simplified(t) for t in turns])
 
     def read(self, features: Vectors) -> OwnReading:
         """`features`: the customer's turn with the earlier ones mixed in, unit length (`ScenarioRecogniser.mixed`),

@@ -178,13 +178,27 @@ def _export(model: Any, target: Path, quantise: bool) -> None:
         plain.unlink()
 
 
-def nearest_cosines(encoder: Embedder, situations: Sequence[Situation], turns: Sequence[str]) -> np.ndarray:
-    """(turns, situations): each turn's cosine to the nearest text of each situation."""
+@dataclass(frozen=True)
+class Embedded:
+    """A standard's situations' texts, embedded once: the vectors, and where each situation's texts start."""
+
+    vectors: np.ndarray
+    starts: np.ndarray
+
+
+def embed_situations(encoder: Embedder, situations: Sequence[Situation]) -> Embedded:
     texts = [s.texts for s in situations]
-    starts = np.cumsum([0, *(len(t) for t in texts[:-1])])
-    vectors = encoder.embed_documents([t for group in texts for t in group])
+    return Embedded(encoder.embed_documents([t for group in texts for t in group]),
+                    np.cumsum([0, *(len(t) for t in texts[:-1])]))
+
+
+def nearest_cosines(encoder: Embedder, situations: Sequence[Situation], turns: Sequence[str],
+                    embedded: Embedded | None = None) -> np.ndarray:
+    """(turns, situations): each turn's cosine to the nearest text of each situation."""
+    embedded = embedded or embed_situations(encoder, situations)
     turn_vectors = encoder.embed_queries([to_simplified(t) for t in turns])
-    return np.asarray(np.maximum.reduceat(turn_vectors @ vectors.T, starts, axis=1), dtype=np.float64)
+    return np.asarray(np.maximum.reduceat(turn_vectors @ embedded.vectors.T, embedded.starts, axis=1),
+                      dtype=np.float64)
 
 
 def measure(encoder: Embedder, held: Sequence[Situation]) -> dict[str, Any]:
@@ -198,15 +212,16 @@ def measure(encoder: Embedder, held: Sequence[Situation]) -> dict[str, Any]:
         listed = [s for s in held if s.industry == industry and s.heading]
         if not listed:
             continue
+        embedded = embed_situations(encoder, listed)
         for index, situation in enumerate(listed):
-            cosines = nearest_cosines(encoder, listed, situation.turns)
+            cosines = nearest_cosines(encoder, listed, situation.turns, embedded)
             for row in cosines:
                 ranks.append(int((row > row[index]).sum()))
                 x += row.tolist()
                 y += [int(i == index) for i in range(len(listed))]
         strays = [t for s in held if s.industry == industry and not s.heading for t in s.turns]
         if strays:
-            cosines = nearest_cosines(encoder, listed, strays)
+            cosines = nearest_cosines(encoder, listed, strays, embedded)
             off_list += cosines.max(axis=1).tolist()
             x += cosines.ravel().tolist()
             y += [0] * cosines.size

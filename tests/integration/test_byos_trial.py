@@ -86,7 +86,7 @@ KNOWN_MISSES: dict[str, set[str]] = {
                                   "hos-s-13"},
     # Its one run (with the own-standard citation margin): one forbidden draft cites a seed's rule; ten customer
     # turns got the general wording and other situations' phrasings before its own.
-    "airline-service-standard": {"air-c-07", "air-c-11", "air-s-05", "air-s-07"},
+    "airline-service-standard": {"air-c-07", "air-c-11", "air-s-03", "air-s-05", "air-s-07"},
     # Their one run (with the uploaded situations' own probability; ins-s-02 dropped before it by the
     # near-duplicate guard, a 在吗 line): 21 of 24 and 21 of 25 forbidden drafts blocked citing the upload, 12 of
     # 14 near misses passed in each, 15 of 28 and 15 of 27 customer turns with its √ phrasing in the top 3. Since
@@ -95,9 +95,9 @@ KNOWN_MISSES: dict[str, set[str]] = {
     # and hos-c-24 are blocked citing their upload, and exp-c-09 (你到底有没有在听我说话, read as compliant) and
     # ins-c-08 (有意见你去投诉好了 at 0.80, under the bar) pass.
     "express-delivery-standard": {"exp-c-09", "exp-s-01", "exp-s-02", "exp-s-05", "exp-s-07", "exp-s-08",
-                                  "exp-s-10", "exp-s-11", "exp-s-12", "exp-s-18", "exp-s-19", "exp-s-26"},
+                                  "exp-s-11", "exp-s-12", "exp-s-18", "exp-s-19", "exp-s-26"},
     "insurance-claims-standard": {"ins-c-06", "ins-c-08", "ins-c-10", "ins-s-01", "ins-s-06", "ins-s-08", "ins-s-09",
-                                  "ins-s-13", "ins-s-16", "ins-s-19", "ins-s-20", "ins-s-22", "ins-s-25"},
+                                  "ins-s-13", "ins-s-16", "ins-s-19", "ins-s-20", "ins-s-22"},
     # Their one run (with the upload's seat among the suggestions; prop-s-14 dropped before it by the
     # near-duplicate guard, a 在吗 line): 16 of 21 and 19 of 21 forbidden drafts blocked citing the upload (the
     # others cite the call-centre manual's rule, or pass), 11 of 11 and 10 of 11 near misses passed, 15 of 23 and 7
@@ -122,8 +122,10 @@ KNOWN_MISSES: dict[str, set[str]] = {
     # it as a download site's advert (the metro's 付费区, the paid area inside the gates, had lost a √ line).
     # Now 17 of 20 and 12 of 20; metro-c-07 (随便您, a variant of the listed 随便你) cites the call-centre manual.
     "metro-service-standard": {"metro-c-07", "metro-c-30", "metro-s-03", "metro-s-07", "metro-s-08"},
-    "pet-hospital-standard": {"pet-c-21", "pet-s-02", "pet-s-07", "pet-s-10", "pet-s-12", "pet-s-15", "pet-s-16",
-                              "pet-s-17", "pet-s-20"},
+    "pet-hospital-standard": {"pet-c-21", "pet-s-02", "pet-s-07", "pet-s-10", "pet-s-12", "pet-s-16", "pet-s-17"},
+    # The matcher then encoded each text alone (int8 vectors had depended on what shared their model call) and was
+    # calibrated again on its held-out industries: exp-s-10, ins-s-25, pet-s-15 and pet-s-20 pass, air-s-03 fails
+    # (168 of 219 suggest cases over the eleven trials, against 165).
     "credit-card-standard": {"card-c-09", "card-c-10", "card-c-12", "card-s-04", "card-s-06", "card-s-09", "card-s-10",
                              "card-s-11", "card-s-12", "card-s-21"},
 }

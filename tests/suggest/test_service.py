@@ -175,6 +175,18 @@ def test_a_situation_matcher_reads_the_uploaded_situations_and_the_turns_with_it
     assert unsure.unsure and unsure.suggestions[0].text != noisy.approved[0].text
 
 
+def test_the_matcher_encodes_a_conversation_s_earlier_turns_once(fake_copilot: Copilot) -> None:
+    """Suggestion after suggestion, only the customer's new turn reaches the matcher's encoder."""
+    noisy = fake_copilot.knowledge.rulebook.scenario("noisy-line")
+    counting = _Counting()
+    service = _as_uploaded(fake_copilot, noisy.source, True, SituationMatcher(counting, 15.0, 0.5))
+    first = f"客户：{noisy.examples[0]}"
+    service.suggest(SuggestRequest(transcript=first, channel="voice"))
+    before = len(counting.texts)
+    service.suggest(SuggestRequest(transcript=f"{first}\n坐席：您好\n客户：{noisy.examples[1]}", channel="voice"))
+    assert counting.texts[before:] == [noisy.examples[1]]
+
+
 def test_own_situations_are_embedded_once_when_the_service_is_built(fake_copilot: Copilot) -> None:
     from copilot.suggest.own import OwnSituations
 

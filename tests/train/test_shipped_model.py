@@ -124,6 +124,10 @@ def test_the_shipped_situation_matcher_matches_its_corpus_and_config_and_serves_
     turn, own, neighbour = matcher.encoder.embed_queries(
         ["我借的那几本书后天就到期了，可我人在外地出差回不去", "读者申请图书续借时", "读者咨询办理借书证押金时"])
     assert turn @ own > turn @ neighbour
+    # int8 scales activations per call: each text is encoded alone, so its vector is the same beside any other
+    alone = matcher.encoder.embed_queries(["我借的那几本书后天就到期了"])
+    beside = matcher.encoder.embed_queries(["我借的那几本书后天就到期了", "押金" * 30])
+    assert np.array_equal(alone[0], beside[0])
 
 
 def test_the_shipped_account_reader_tells_the_customers_account_from_an_assertion_on_the_same_matter() -> None:
