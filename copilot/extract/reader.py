@@ -347,16 +347,17 @@ class StandardReader:
             for match in re.finditer(re.escape(heading), self.text):
                 if any(start <= match.start() < s.end for start, s in sections) or self._in_table(match.start()):
                     continue  # a column header (`| 规范用语 | 不规范用语 |`) is read with its table
-                if self.text.startswith(tuple(self.cues.heading_not_a_list), match.end()) or self._refers_back(
-                        match.start()):
+                if self._opens_no_list(match):
                     continue
                 sections.append((match.start(), self._section_after(match.end())))
         return sorted((s for _, s in sections), key=lambda s: s.start)
 
-    def _refers_back(self, at: int) -> bool:
-        """The heading word at `at` names a list given elsewhere (`第十九条所列服务禁语`, `上述热线禁语`)."""
-        before = self.text[max(0, at - REFERS_BACK_REACH) : at]
-        return any(word in before for word in self.cues.heading_refers_back)
+    def _opens_no_list(self, heading: re.Match[str]) -> bool:
+        """The heading word defines forbidden talk or titles its replacements (`服务禁语是指…`), or names a list
+        given elsewhere (`第十九条所列服务禁语`, `上述热线禁语`)."""
+        before = self.text[max(0, heading.start() - REFERS_BACK_REACH) : heading.start()]
+        return (self.text.startswith(tuple(self.cues.heading_not_a_list), heading.end())
+                or any(word in before for word in self.cues.heading_refers_back))
 
     def _section_after(self, at: int) -> Span:
         """Inline (`服务忌语喂、打错了、…`) to the sentence end; a heading (a short line, or a numbered title) over

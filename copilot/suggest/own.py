@@ -49,7 +49,6 @@ class OwnSituations:
 
     def __init__(self, scenarios: list[Scenario], embed_many: Callable[[list[str]], Vectors],
                  settings: SuggestSettings, matcher: SituationMatcher | None = None) -> None:
-        self._matcher = matcher
         self._scale = settings.own_situation_scale if matcher is None else matcher.scale
         self._midpoint = settings.own_situation_midpoint if matcher is None else matcher.midpoint
         texts = [[*s.examples, *(p.text for p in s.approved)] for s in scenarios]
@@ -63,13 +62,12 @@ class OwnSituations:
         self._vectors = embed(flat) if flat else None
         # a conversation's earlier turns come back with every suggestion; the matcher's vector of a text is the
         # same whatever it is encoded beside (`TunedEncoder`), so it is kept
-        self._turns = TurnVectors(matcher.encoder.embed_queries if matcher else embed_many,
-                                  settings.turn_vectors_kept)
+        self._turns = TurnVectors(matcher.encoder.embed_queries, settings.turn_vectors_kept) if matcher else None
 
     def turn_vectors(self, turns: list[str]) -> Vectors | None:
         """The matcher's vectors of the latest customer turn and the earlier ones (None without a matcher: the
         embedder's, which the caller has, serve)."""
-        if self._matcher is None or self._vectors is None:
+        if self._turns is None or self._vectors is None:
             return None
         return self._turns.of([to_simplified(t) for t in turns])
 

@@ -192,10 +192,8 @@ def embed_situations(encoder: Embedder, situations: Sequence[Situation]) -> Embe
                     np.cumsum([0, *(len(t) for t in texts[:-1])]))
 
 
-def nearest_cosines(encoder: Embedder, situations: Sequence[Situation], turns: Sequence[str],
-                    embedded: Embedded | None = None) -> np.ndarray:
-    """(turns, situations): each turn's cosine to the nearest text of each situation."""
-    embedded = embedded or embed_situations(encoder, situations)
+def nearest_cosines(encoder: Embedder, embedded: Embedded, turns: Sequence[str]) -> np.ndarray:
+    """(turns, situations): each turn's cosine to the nearest text of each embedded situation."""
     turn_vectors = encoder.embed_queries([to_simplified(t) for t in turns])
     return np.asarray(np.maximum.reduceat(turn_vectors @ embedded.vectors.T, embedded.starts, axis=1),
                       dtype=np.float64)
@@ -214,14 +212,14 @@ def measure(encoder: Embedder, held: Sequence[Situation]) -> dict[str, Any]:
             continue
         embedded = embed_situations(encoder, listed)
         for index, situation in enumerate(listed):
-            cosines = nearest_cosines(encoder, listed, situation.turns, embedded)
+            cosines = nearest_cosines(encoder, embedded, situation.turns)
             for row in cosines:
                 ranks.append(int((row > row[index]).sum()))
                 x += row.tolist()
                 y += [int(i == index) for i in range(len(listed))]
         strays = [t for s in held if s.industry == industry and not s.heading for t in s.turns]
         if strays:
-            cosines = nearest_cosines(encoder, listed, strays, embedded)
+            cosines = nearest_cosines(encoder, embedded, strays)
             off_list += cosines.max(axis=1).tolist()
             x += cosines.ravel().tolist()
             y += [0] * cosines.size
