@@ -7,7 +7,7 @@ from typing import Any
 
 from copilot.check.draft import Draft
 from copilot.check.models import Violation
-from copilot.check.rules import Rule, RuleSet
+from copilot.check.rules import Rule, RuleSet, WholeAnswers
 from copilot.rulebook.models import Category
 from copilot.text.normalize import collapsed_key, is_separator
 
@@ -45,6 +45,7 @@ class LexiconDetector:
         self.key_count = len(entries)
         self._forbidden = _automaton(entries)
         self.allowed = _automaton({k: [] for k in allowed_keys if k})
+        self.whole_answers = rules.whole_answers
 
     @staticmethod
     def _keys(text: str, allowed_keys: list[str]) -> set[str]:
@@ -72,7 +73,8 @@ class LexiconDetector:
         `这事不归我们管，你自己找商家去` over another standard's `不归我们管`), and its rule is cited; on the same
         words, a rule that is the whole phrase before one that only has it as a clause of a longer phrase."""
         found = [(start, end, rule) for start, end, rule in self.matches(draft.norm.text)
-                 if not inside_any(start, end, draft.allowed) and self._applies(rule, draft, start, end)]
+                 if not inside_any(start, end, draft.allowed) and self._applies(rule, draft, start, end)
+                 and not _heads_a_predicate(self.whole_answers, rule, draft, start, end)]
         found.sort(key=lambda m: (m[0] - m[1], len(collapsed_key(m[2].text)) != m[1] - m[0], m[0]))
         return [draft.violation_at_norm(start, end, rule, "lexicon") for start, end, rule in found]
 
@@ -84,3 +86,16 @@ class LexiconDetector:
             begin = draft.norm.origin[start]
             return begin == 0 or is_separator(draft.text[begin - 1])
         return True
+
+
+def _heads_a_predicate(whole: WholeAnswers | None, rule: Rule, draft: Draft, start: int, end: int) -> bool:
+    """A short listed answer (我没办法, 我不知道) with more of its clause after it: 电话里我没办法给您答复 says what
+    cannot be done, which the standard asks to say with the reason and what will be done instead, so the model
+    judges that clause as it judges any other; said whole (我没办法。/ 我没办法啊) it is the listed offence."""
+    if whole is None or rule.category not in whole.categories or end - start > whole.max_chars:
+        return False
+    norm = draft.norm
+    if end == len(norm.text):
+        return False
+    between = draft.text[norm.origin[end - 1] + 1 : norm.origin[end]]  # repeats of its last character, separators
+    return not any(is_separator(c) for c in between) and norm.text[end] not in whole.finals

@@ -57,6 +57,14 @@ class StyleList(_Cited):
         "哈尔滨), and 拜拜 (not 拜访).")
 
 
+class WholeAnswers(_Cited):
+    """Short listed answers that are the offence only as the whole answer of their clause."""
+
+    categories: list[Category] = Field(default_factory=list)
+    max_chars: int = Field(default=0, ge=0, le=8, description="Longest listed phrase (normalised) the rule covers.")
+    finals: str = Field(default="", description="Sentence-final particles that leave the answer whole (我没办法啊).")
+
+
 class Replacements(_Cited):
     words: dict[str, str] = Field(description="Word → the standard's word (empty: drop it).")
 
@@ -71,6 +79,7 @@ class CheckerData(BaseModel):
     style: dict[str, StyleList] = Field(default_factory=dict)
     replacements: list[Replacements] = Field(default_factory=list)
     reasons: dict[str, str] = Field(default_factory=dict, description="The one-line reason shown per category.")
+    whole_answers: WholeAnswers | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,7 @@ class RuleSet:
     replacements: dict[str, str]  # wording findings: the word to say instead
     reasons: dict[str, str]  # category → the reason a violation states
     own: frozenset[str] = frozenset()  # documents of the customer's own standards (uploaded, approved)
+    whole_answers: WholeAnswers | None = None
 
     def reason(self, category: str) -> str:
         return self.reasons.get(category, FALLBACK_REASON)
@@ -161,8 +171,10 @@ def load_rules(knowledge: Knowledge, path: Path) -> RuleSet:
     for table in data.replacements:
         cited(table, "replacements")
         replacements.update(table.words)
+    if data.whole_answers:
+        cited(data.whole_answers, "whole_answers")
     return RuleSet(forbidden, patterns, approved + [a.text for a in data.allow], compliant, style, replacements,
-                   data.reasons, frozenset(rulebook.uploaded))
+                   data.reasons, frozenset(rulebook.uploaded), data.whole_answers)
 
 
 def _read(path: Path) -> CheckerData:
