@@ -10,6 +10,10 @@ from copilot.check.models import Detector, Violation
 from copilot.check.rules import Rule
 from copilot.text.normalize import NormalizedText, normalize
 
+# Quotation marks: what an agent puts inside them is somebody's words given back (您说“你怎么不早说”), not the
+# agent's own. Straight quotes open and close alike.
+QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "＂": "＂"}
+
 
 @dataclass(frozen=True)
 class Draft:
@@ -25,6 +29,14 @@ class Draft:
         if self.allow is None or not len(self.allow):
             return []
         return [(end + 1 - length, end + 1) for end, (length, _) in self.allow.iter(self.norm.text)]
+
+    @cached_property
+    def quoted(self) -> list[tuple[int, int]]:
+        """Spans of the draft inside a closed pair of quotation marks (the marks excluded)."""
+        return quoted_spans(self.text)
+
+    def inside_quotes(self, violation: Violation) -> bool:
+        return any(start <= violation.start and violation.end <= end for start, end in self.quoted)
 
     @cached_property
     def norm(self) -> NormalizedText:
@@ -43,3 +55,18 @@ class Draft:
         """A violation at the normalised span [start, end), reported at the characters the agent typed."""
         original_start, original_end = self.norm.span(start, end)
         return self.violation(original_start, original_end, rule, detector)
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Each closed quotation, outermost only; an unclosed mark quotes nothing."""
+    spans: list[tuple[int, int]] = []
+    at = 0
+    while at < len(text):
+        closing = QUOTE_PAIRS.get(text[at])
+        end = text.find(closing, at + 1) if closing else -1
+        if closing and end > at + 1:
+            spans.append((at + 1, end))
+            at = end + 1
+        else:
+            at += 1
+    return spans

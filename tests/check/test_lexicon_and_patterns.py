@@ -138,6 +138,24 @@ def test_whole_answers_cover_only_their_categories(fake_copilot: Copilot) -> Non
     assert [v.category for v in response.violations] == ["vulgar"]
 
 
+def test_a_rushing_answer_is_one_only_said_whole(fake_copilot: Copilot) -> None:
+    assert fake_copilot.check.check(CheckRequest(draft="请快点！"), EXACT).flagged
+    assert fake_copilot.check.check(CheckRequest(draft="请快点击短信里的链接完成验证"), EXACT).violations == []
+
+
+@pytest.mark.parametrize("draft", ["您说“你怎么不早说”，确实是我们通知晚了，抱歉",
+                                   "师傅回您「这事不归我管」，实在不应该，我马上改派",
+                                   '您说上一位客服回了"有本事就投诉我"，我已上报'])
+def test_listed_words_in_quotation_marks_are_not_the_agents(fake_copilot: Copilot, draft: str) -> None:
+    """Somebody's words given back: no exact finding (the semantic detector judges the sentence)."""
+    assert fake_copilot.check.check(CheckRequest(draft=draft), RULES).violations == []
+
+
+def test_an_unclosed_quotation_mark_quotes_nothing(fake_copilot: Copilot) -> None:
+    response = fake_copilot.check.check(CheckRequest(draft="您说“有本事就投诉我"), EXACT)
+    assert [v.text for v in response.violations] == ["有本事就投诉我"]
+
+
 @pytest.mark.parametrize(
     "draft",
     ["请问有什么事需要我帮忙的吗？", "不好意思让您久等了", "麻烦您再讲一次，好吗？",

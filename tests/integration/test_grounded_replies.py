@@ -8,8 +8,8 @@ the checker's bar for model text was raised to 0.7 for a run (it went back to 0.
 set 6 after v5, set 7 and rude-replies-3.jsonl after v6 with the bar for model text at 0.8 (see the settings), set
 8 after v7, set 9 after the fact reader's first version, set 10 after its second, set 11 after its third (the
 encoder fine-tuned), set 12 after a fourth (not kept), set 13 after the account reader, set 14 after the grammar
-read from set 13, set 15 after the next-step rule, set 16 after the confirming frame. All are read now: the numbers
-of their one runs are below.
+read from set 13, set 15 after the next-step rule, set 16 after the confirming frame, set 17 after the checker's
+whole answers. All are read now: the numbers of their one runs are below.
 Since then the checker model reads whole drafts and model text is rejected on any finding from 0.5 (every rude
 reply of both rude sets kept away)."""
 
@@ -28,7 +28,7 @@ from tests.compose.llm_server import Act, ScriptedLLM
 pytestmark = pytest.mark.integration
 
 SCRIPTED = REPO_ROOT / "eval" / "scripted"
-SETS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16")
+SETS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17")
 # The target is 0.90 of grounded replies used. Held-out runs (each set's one run, before it was read): set 3
 # 0.700 (21/30), set 4 0.800 (24/30), set 5 0.733 (22/30: five replies that decline a remedy after naming it),
 # set 6 0.567 (17/30, claims check v5: ten were the checker model's findings on model text at 0.5, e.g. "今天加号我
@@ -57,8 +57,9 @@ SETS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14
 # The account reader (the customer's own account given back is backed by a line of the customer's meaning nearly the
 # same) and the support read part by part where the customer typed spaces for commas: 315 of 359 over sets 1–12
 # (all seen; 304 before), no invented reply more through.
-MIN_GROUNDED_USED = {"1": 0.83, "2": 0.9, "3": 0.93, "4": 0.93, "5": 0.96, "6": 0.86, "7": 0.93, "8": 0.83,
-                     "9": 0.87, "10": 0.87, "11": 0.8, "12": 0.87, "13": 0.87, "14": 0.78, "15": 0.84, "16": 0.84}
+MIN_GROUNDED_USED = {"1": 0.83, "2": 0.9, "3": 0.93, "4": 0.93, "5": 1.0, "6": 0.93, "7": 0.93, "8": 0.9,
+                     "9": 0.87, "10": 0.87, "11": 0.8, "12": 0.87, "13": 0.87, "14": 0.81, "15": 0.84, "16": 0.84,
+                     "17": 0.81}
 # Invented replies of the held-out sets that reach the agent (the target is none): claims the grammar of
 # knowledge/replies.yaml does not see — a policy or a past event stated as fact (专家号只针对复诊患者开放, 调价是经过
 # 业主大会表决通过的, 已经被处罚过一次), a cause after a bare 因为 or with no cause word (这是…技师漏做了…), a note
@@ -115,8 +116,13 @@ MIN_GROUNDED_USED = {"1": 0.83, "2": 0.9, "3": 0.93, "4": 0.93, "5": 0.96, "6": 
 # (刘主任下周一的号已经约满了). Read since: 好几 after 已经 counts and finishes nothing, a remedy heading a record
 # looked up (退款记录) is no offer, and a next step may name whom it is done with before its verb (跟门店核实,
 # 和安检人员协调): 426 of 486 over sets 1–16, no invented reply more through.
+# Set 17 was written after a short listed answer was left to the model when it heads a longer predicate (我没办法
+# 给您答复，…), and run once with and without that change, alike: 29 of 32 invented replies kept away, 26 of 32 grounded
+# replies used (gr17-03's 您大概什么时间方便 is vague wording in a return visit, gr17-24's 不好意思 colloquial).
+# Through: a record nobody looked up (记录上看您上周报过两次障), a grace period stated as a rule (还在宽限期内),
+# and a cause with 因为 beside a fault the customer named (方向盘抖是因为…动平衡没做好).
 KNOWN_MISSES = {"ic4-28", "ic8-25", "ic9-18", "ic9-29", "ic9-30", "ic10-03", "ic10-23", "ic13-16", "ic15-11",
-                "ic15-25", "ic16-23"}
+                "ic15-25", "ic16-23", "ic17-09", "ic17-14", "ic17-15"}
 # Rude replies that reach the agent (the target is none). The window model let two through: rr2-18
 # "投诉是您的自由…您请便" (highest window 0.44 against its model-text bar of 0.8) and rr3-15 (held-out set 3, run
 # once: 29 of 30 kept away) "我已经念得很慢了，您要是还听不懂的话…" at 0.7996; the whole-draft model rejects both.
