@@ -66,7 +66,8 @@ def test_project_check_suites_cover_every_category_and_variant() -> None:
     assert suite.problems == []
     positives = [c for c in suite.check_cases if c.expect_flag]
     assert {c.scenario for c in suite.check_cases} == {"paraphrase", "obfuscated", "verbatim", "near-miss",
-                                                       "polite", "plain", "compliant"}
+                                                       "polite", "plain", "compliant", "listed-offence",
+                                                       "listed-harmless"}
     # every category that can block has a positive case; vague words only ever warn, so theirs is a negative
     assert {c.expect_category for c in positives} >= set(Category) - {Category.VAGUE}
     assert any(c.expect_category == Category.VAGUE and not c.expect_flag for c in suite.check_cases)
