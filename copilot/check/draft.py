@@ -12,6 +12,9 @@ from copilot.text.normalize import NormalizedText, normalize
 
 # Quotation marks: what an agent puts inside them is somebody's words given back (您说“你怎么不早说”), not the
 # agent's own. Straight quotes open and close alike.
+# What ends a clause; a clause ended by a question mark asks.
+CLAUSE_ENDS = "，。！？；,.!?;\n"
+QUESTION_MARKS = "？?"
 QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "＂": "＂"}
 
 
@@ -37,6 +40,17 @@ class Draft:
 
     def inside_quotes(self, violation: Violation) -> bool:
         return any(start <= violation.start and violation.end <= end for start, end in self.quoted)
+
+    def asks_the_customer(self, violation: Violation, openers: list[str], addressing: list[str]) -> bool:
+        """The clause holding the finding asks the customer: it opens with a question word, or a question mark ends
+        it and it names the customer."""
+        begin = max(self.text.rfind(c, 0, violation.start) for c in CLAUSE_ENDS) + 1
+        ends = [i for i in (self.text.find(c, violation.end) for c in CLAUSE_ENDS) if i >= 0]
+        end = min(ends, default=len(self.text))
+        clause = self.text[begin:end].lstrip()
+        if clause.startswith(tuple(openers)):
+            return True
+        return end < len(self.text) and self.text[end] in QUESTION_MARKS and any(a in clause for a in addressing)
 
     @cached_property
     def norm(self) -> NormalizedText:

@@ -65,6 +65,16 @@ class WholeAnswers(_Cited):
     finals: str = Field(default="", description="Sentence-final particles that leave the answer whole (我没办法啊).")
 
 
+class Questions(_Cited):
+    """Findings of these categories inside a question to the customer are not reported."""
+
+    categories: list[Category] = Field(default_factory=list)
+    openers: list[str] = Field(default_factory=list, description="Words that open a question clause (请问).")
+    addressing: list[str] = Field(default_factory=list,
+                                  description="A clause ended by a question mark asks the customer when it names "
+                                  "them (您): 大概下周吧？ is a hedge said with a rising tone.")
+
+
 class Replacements(_Cited):
     words: dict[str, str] = Field(description="Word → the standard's word (empty: drop it).")
 
@@ -80,6 +90,7 @@ class CheckerData(BaseModel):
     replacements: list[Replacements] = Field(default_factory=list)
     reasons: dict[str, str] = Field(default_factory=dict, description="The one-line reason shown per category.")
     whole_answers: WholeAnswers | None = None
+    questions: Questions | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +118,7 @@ class RuleSet:
     reasons: dict[str, str]  # category → the reason a violation states
     own: frozenset[str] = frozenset()  # documents of the customer's own standards (uploaded, approved)
     whole_answers: WholeAnswers | None = None
+    questions: Questions | None = None
 
     def reason(self, category: str) -> str:
         return self.reasons.get(category, FALLBACK_REASON)
@@ -171,10 +183,11 @@ def load_rules(knowledge: Knowledge, path: Path) -> RuleSet:
     for table in data.replacements:
         cited(table, "replacements")
         replacements.update(table.words)
-    if data.whole_answers:
-        cited(data.whole_answers, "whole_answers")
+    for rule_data, what in ((data.whole_answers, "whole_answers"), (data.questions, "questions")):
+        if rule_data:
+            cited(rule_data, what)
     return RuleSet(forbidden, patterns, approved + [a.text for a in data.allow], compliant, style, replacements,
-                   data.reasons, frozenset(rulebook.uploaded), data.whole_answers)
+                   data.reasons, frozenset(rulebook.uploaded), data.whole_answers, data.questions)
 
 
 def _read(path: Path) -> CheckerData:

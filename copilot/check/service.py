@@ -91,7 +91,13 @@ class CheckService:
                 # words in quotation marks are somebody's given back: no listed word in them is the agent's
                 # fault, and the model judges the sentence they stand in
                 found.extend(v for v in detector.detect(draft) if name == "semantic" or not draft.inside_quotes(v))
-        return found
+        return [v for v in found if not self._asked(draft, v)]
+
+    def _asked(self, draft: Draft, violation: Violation) -> bool:
+        """A hedge in a question to the customer (请问您大概什么时间方便) asks; it does not answer vaguely."""
+        questions = self.rules.questions
+        return (questions is not None and violation.category in questions.categories
+                and draft.asks_the_customer(violation, questions.openers, questions.addressing))
 
     def rewrite(self, request: CheckRequest, result: CheckResponse | None = None,
                 targets: list[tuple[int, int]] | None = None) -> RewriteResponse:

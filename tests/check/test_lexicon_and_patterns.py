@@ -151,6 +151,21 @@ def test_listed_words_in_quotation_marks_are_not_the_agents(fake_copilot: Copilo
     assert fake_copilot.check.check(CheckRequest(draft=draft), RULES).violations == []
 
 
+@pytest.mark.parametrize("draft", ["请问投保时业务员有没有向您说明退保可能产生的损失？",
+                                   "好的，请问您大概什么时间方便接听，我们到时候再打给您？",
+                                   "为了尽可能不影响您用水，施工安排在上午"])
+def test_a_hedge_the_agent_asks_about_is_no_vague_answer(fake_copilot: Copilot, draft: str) -> None:
+    response = fake_copilot.check.check(CheckRequest(draft=draft, channel="outbound"), RULES)
+    assert [v for v in response.violations if v.category == "vague"] == []
+
+
+@pytest.mark.parametrize("draft", ["维修大概下周能安排好", "大概下周吧？",
+                                   "这个优惠可能下个月就没了，您确定不再考虑一下？"])
+def test_a_hedged_answer_is_vague_even_before_a_question(fake_copilot: Copilot, draft: str) -> None:
+    response = fake_copilot.check.check(CheckRequest(draft=draft, channel="outbound"), RULES)
+    assert [v.category for v in response.violations if v.category == "vague"]
+
+
 def test_an_unclosed_quotation_mark_quotes_nothing(fake_copilot: Copilot) -> None:
     response = fake_copilot.check.check(CheckRequest(draft="您说“有本事就投诉我"), EXACT)
     assert [v.text for v in response.violations] == ["有本事就投诉我"]
