@@ -46,6 +46,8 @@ class LexiconDetector:
         self._forbidden = _automaton(entries)
         self.allowed = _automaton({k: [] for k in allowed_keys if k})
         self.whole_answers = rules.whole_answers
+        negators = rules.negators.words if rules.negators else []
+        self.negators = tuple(k for k in (collapsed_key(w) for w in negators) if k)
 
     @staticmethod
     def _keys(text: str, allowed_keys: list[str]) -> set[str]:
@@ -74,9 +76,14 @@ class LexiconDetector:
         words, a rule that is the whole phrase before one that only has it as a clause of a longer phrase."""
         found = [(start, end, rule) for start, end, rule in self.matches(draft.norm.text)
                  if not inside_any(start, end, draft.allowed) and self._applies(rule, draft, start, end)
-                 and not _heads_a_predicate(self.whole_answers, rule, draft, start, end)]
+                 and not _heads_a_predicate(self.whole_answers, rule, draft, start, end)
+                 and not self._negated(draft, start)]
         found.sort(key=lambda m: (m[0] - m[1], len(collapsed_key(m[2].text)) != m[1] - m[0], m[0]))
         return [draft.violation_at_norm(start, end, rule, "lexicon") for start, end, rule in found]
+
+    def _negated(self, draft: Draft, start: int) -> bool:
+        """Just after 不用 or 无需 a listed phrase is what the agent says is not needed (不用你明天再打来)."""
+        return bool(self.negators) and draft.norm.text[:start].endswith(self.negators)
 
     @staticmethod
     def _applies(rule: Rule, draft: Draft, start: int, end: int) -> bool:

@@ -65,6 +65,12 @@ class WholeAnswers(_Cited):
     finals: str = Field(default="", description="Sentence-final particles that leave the answer whole (我没办法啊).")
 
 
+class Negators(_Cited):
+    """Words that, just before a listed phrase, say it is not needed (不用你明天再打来)."""
+
+    words: list[str] = Field(default_factory=list)
+
+
 class Questions(_Cited):
     """Findings of these categories inside a question to the customer are not reported."""
 
@@ -91,6 +97,7 @@ class CheckerData(BaseModel):
     reasons: dict[str, str] = Field(default_factory=dict, description="The one-line reason shown per category.")
     whole_answers: WholeAnswers | None = None
     questions: Questions | None = None
+    negators: Negators | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +126,7 @@ class RuleSet:
     own: frozenset[str] = frozenset()  # documents of the customer's own standards (uploaded, approved)
     whole_answers: WholeAnswers | None = None
     questions: Questions | None = None
+    negators: Negators | None = None
 
     def reason(self, category: str) -> str:
         return self.reasons.get(category, FALLBACK_REASON)
@@ -183,11 +191,12 @@ def load_rules(knowledge: Knowledge, path: Path) -> RuleSet:
     for table in data.replacements:
         cited(table, "replacements")
         replacements.update(table.words)
-    for rule_data, what in ((data.whole_answers, "whole_answers"), (data.questions, "questions")):
+    for rule_data, what in ((data.whole_answers, "whole_answers"), (data.questions, "questions"),
+                            (data.negators, "negators")):
         if rule_data:
             cited(rule_data, what)
     return RuleSet(forbidden, patterns, approved + [a.text for a in data.allow], compliant, style, replacements,
-                   data.reasons, frozenset(rulebook.uploaded), data.whole_answers, data.questions)
+                   data.reasons, frozenset(rulebook.uploaded), data.whole_answers, data.questions, data.negators)
 
 
 def _read(path: Path) -> CheckerData:

@@ -166,6 +166,14 @@ def test_a_hedged_answer_is_vague_even_before_a_question(fake_copilot: Copilot, 
     assert [v.category for v in response.violations if v.category == "vague"]
 
 
+def test_a_listed_phrase_said_not_to_be_needed_is_no_finding(fake_copilot: Copilot) -> None:
+    """checker.yaml `negators`: 不用你明天再打来 says the opposite of the brush-off it holds."""
+    fine = fake_copilot.check.check(CheckRequest(draft="不用你明天再打来，我明早十点主动打给您"), EXACT)
+    assert fine.violations == []
+    blocked = fake_copilot.check.check(CheckRequest(draft="今天办不了，你明天再打来"), EXACT)
+    assert [v.text for v in blocked.violations] == ["你明天再打来"]
+
+
 def test_an_unclosed_quotation_mark_quotes_nothing(fake_copilot: Copilot) -> None:
     response = fake_copilot.check.check(CheckRequest(draft="您说“有本事就投诉我"), EXACT)
     assert [v.text for v in response.violations] == ["有本事就投诉我"]
