@@ -76,7 +76,7 @@ class LexiconDetector:
         words, a rule that is the whole phrase before one that only has it as a clause of a longer phrase."""
         found = [(start, end, rule) for start, end, rule in self.matches(draft.norm.text)
                  if not inside_any(start, end, draft.allowed) and self._applies(rule, draft, start, end)
-                 and not _heads_a_predicate(self.whole_answers, rule, draft, start, end)
+                 and not _in_a_longer_clause(self.whole_answers, rule, draft, start, end)
                  and not self._negated(draft, start)]
         found.sort(key=lambda m: (m[0] - m[1], len(collapsed_key(m[2].text)) != m[1] - m[0], m[0]))
         return [draft.violation_at_norm(start, end, rule, "lexicon") for start, end, rule in found]
@@ -95,13 +95,17 @@ class LexiconDetector:
         return True
 
 
-def _heads_a_predicate(whole: WholeAnswers | None, rule: Rule, draft: Draft, start: int, end: int) -> bool:
-    """A short listed answer (我没办法, 我不知道) with more of its clause after it: 电话里我没办法给您答复 says what
-    cannot be done, which the standard asks to say with the reason and what will be done instead, so the model
-    judges that clause as it judges any other; said whole (我没办法。/ 我没办法啊) it is the listed offence."""
+def _in_a_longer_clause(whole: WholeAnswers | None, rule: Rule, draft: Draft, start: int, end: int) -> bool:
+    """A short listed answer (我没办法, 打错了) with more words in its clause: 电话里我没办法给您答复 says what cannot
+    be done, which the standard asks to say with the reason and what will be done instead; 是我把门牌号打错了 owns a
+    slip. The model judges such a clause as it judges any other (这个我没办法 it blocks); said as the whole clause
+    (我没办法。/ 我没办法啊) it is the listed offence."""
     if whole is None or rule.category not in whole.categories or end - start > whole.max_chars:
         return False
     norm = draft.norm
+    begin = norm.origin[start]
+    if begin > 0 and not is_separator(draft.text[begin - 1]):
+        return True
     if end == len(norm.text):
         return False
     between = draft.text[norm.origin[end - 1] + 1 : norm.origin[end]]  # repeats of its last character, separators

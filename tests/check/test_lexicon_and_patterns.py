@@ -118,7 +118,7 @@ def test_violation_carries_rule_reason_alternative_and_citation(fake_copilot: Co
     assert response.flagged
 
 
-@pytest.mark.parametrize("draft", ["我没办法。", "我没办法啊", "这个我没办法，你找别人吧", "我不知道呢",
+@pytest.mark.parametrize("draft", ["我没办法。", "我没办法啊", "不行，我没办法，你找别人吧", "我不知道呢",
                                    "我 不 清 楚！"])
 def test_a_short_listed_answer_said_whole_is_caught(fake_copilot: Copilot, draft: str) -> None:
     response = fake_copilot.check.check(CheckRequest(draft=draft), EXACT)
@@ -126,8 +126,9 @@ def test_a_short_listed_answer_said_whole_is_caught(fake_copilot: Copilot, draft
 
 
 @pytest.mark.parametrize("draft", ["电话里我没办法给您答复，我帮您约周三的门诊",
-                                   "我不知道您指的是哪一笔扣费，麻烦您说一下日期", "我不清楚具体原因，我马上帮您查"])
-def test_a_short_listed_answer_heading_a_predicate_is_left_to_the_model(fake_copilot: Copilot, draft: str) -> None:
+                                   "我不知道您指的是哪一笔扣费，麻烦您说一下日期", "我不清楚具体原因，我马上帮您查",
+                                   "抱歉，是我把您的门牌号打错了，已经改好"])
+def test_a_short_listed_answer_in_a_longer_clause_is_left_to_the_model(fake_copilot: Copilot, draft: str) -> None:
     """checker.yaml `whole_answers`: 我没办法给您答复 says what cannot be done; the model judges such a clause."""
     assert fake_copilot.check.check(CheckRequest(draft=draft), EXACT).violations == []
 

@@ -22,7 +22,11 @@ GATES = {"check.jsonl": (0.97, 0.03), "check-heldout.jsonl": (0.97, 0.05), "chec
          "check-meaning-heldout-2.jsonl": (0.97, 0.01), "check-meaning-heldout-3.jsonl": (0.97, 0.02),
          "check-meaning-heldout-4.jsonl": (0.95, 0.02), "check-meaning-heldout-5.jsonl": (0.97, 0.03),
          "check-meaning-heldout-6.jsonl": (0.97, 0.02), "check-meaning-heldout-7.jsonl": (0.97, 0.01),
-         "check-meaning-heldout-8.jsonl": (0.97, 0.01), "check-meaning-heldout-9.jsonl": (0.96, 0.03)}
+         "check-meaning-heldout-8.jsonl": (0.97, 0.01), "check-meaning-heldout-9.jsonl": (0.96, 0.03),
+         # the listed-word suites (half are harmless uses of a listed phrase): 7, 5 and 1 of their 40 harmless
+         # drafts flagged, every offence caught but one the lexicon lacks (README, "Listed words used harmlessly")
+         "check-listed-heldout.jsonl": (0.9, 0.2), "check-listed-heldout-2.jsonl": (0.93, 0.15),
+         "check-listed-heldout-3.jsonl": (0.97, 0.05)}
 
 
 @pytest.mark.parametrize("suite", sorted(GATES))
@@ -58,6 +62,15 @@ def test_every_offered_alternative_applied_leaves_no_finding_at_all(real_copilot
         if again.violations or rewritten.needs_human:
             left.append((case.draft, rewritten.draft, [(v.text, v.category) for v in again.violations]))
     assert left == []
+
+
+@pytest.mark.parametrize("draft", ["这个我没办法", "这事我不知道", "反正我没办法", "你打错了"])
+def test_a_short_listed_answer_in_a_clause_of_its_own_words_is_blocked_by_the_model(real_copilot: Copilot,
+        draft: str) -> None:
+    """The lexicon leaves a short listed answer with other words in its clause to the model (checker.yaml
+    `whole_answers`); a topic before it changes nothing, and the model blocks it."""
+    response = real_copilot.check.check(CheckRequest(draft=draft))
+    assert response.flagged and all(v.detector == "semantic" for v in response.violations if v.severity == "block")
 
 
 def test_an_agent_draft_is_held_to_a_lower_bar_than_model_text(real_copilot: Copilot) -> None:
