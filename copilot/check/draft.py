@@ -10,12 +10,14 @@ from copilot.check.models import Detector, Violation
 from copilot.check.rules import Rule
 from copilot.text.normalize import NormalizedText, normalize
 
-# Quotation marks: what an agent puts inside them is somebody's words given back (您说“你怎么不早说”), not the
-# agent's own. Straight quotes open and close alike.
 # What ends a clause; a clause ended by a question mark asks.
 CLAUSE_ENDS = "，。！？；,.!?;\n"
 QUESTION_MARKS = "？?"
-QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "＂": "＂"}
+# Quotation marks: what an agent puts inside them is somebody's words given back (您说“你怎么不早说”), not the
+# agent's own. Straight quotes open and close alike; agents typing on a Latin keyboard use the single one too
+# (您刚才说'我正忙着呢'). An English apostrophe pair (it's … don't) may quote a few Latin letters, which hold no
+# listed phrase.
+QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "＂": "＂", "'": "'", "＇": "＇"}
 
 
 @dataclass(frozen=True)

@@ -21,5 +21,5 @@ def test_each_span_lies_between_a_pair_of_marks_and_spans_do_not_overlap(text: s
 
 
 def test_the_words_inside_each_kind_of_mark() -> None:
-    text = "您说“你怎么不早说”，师傅回「不归我管」，还有\"随便你\"和一个“没有合上"
-    assert [text[s:e] for s, e in quoted_spans(text)] == ["你怎么不早说", "不归我管", "随便你"]
+    text = "您说“你怎么不早说”，师傅回「不归我管」，还有\"随便你\"、'我正忙着呢'和一个“没有合上"
+    assert [text[s:e] for s, e in quoted_spans(text)] == ["你怎么不早说", "不归我管", "随便你", "我正忙着呢"]
