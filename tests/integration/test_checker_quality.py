@@ -23,10 +23,12 @@ GATES = {"check.jsonl": (0.97, 0.03), "check-heldout.jsonl": (0.97, 0.05), "chec
          "check-meaning-heldout-4.jsonl": (0.95, 0.02), "check-meaning-heldout-5.jsonl": (0.97, 0.03),
          "check-meaning-heldout-6.jsonl": (0.97, 0.02), "check-meaning-heldout-7.jsonl": (0.97, 0.01),
          "check-meaning-heldout-8.jsonl": (0.97, 0.01), "check-meaning-heldout-9.jsonl": (0.96, 0.03),
-         # the listed-word suites (half are harmless uses of a listed phrase): 7, 5, 1 and 3 of their 40 harmless
-         # drafts flagged, every offence caught but one the lexicon lacks (README, "Listed words used harmlessly")
+         # the listed-word suites (half are harmless uses of a listed phrase): 7, 5, 1, 3 and 5 of their 40 (39)
+         # harmless drafts flagged, every offence caught but one the lexicon lacks (README, "Listed words used
+         # harmlessly"; the fifth, written after the last change, run once)
          "check-listed-heldout.jsonl": (0.9, 0.2), "check-listed-heldout-2.jsonl": (0.93, 0.15),
-         "check-listed-heldout-3.jsonl": (0.97, 0.05), "check-listed-heldout-4.jsonl": (0.95, 0.1)}
+         "check-listed-heldout-3.jsonl": (0.97, 0.05), "check-listed-heldout-4.jsonl": (0.95, 0.1),
+         "check-listed-heldout-5.jsonl": (0.93, 0.15)}
 
 
 @pytest.mark.parametrize("suite", sorted(GATES))
