@@ -8,7 +8,7 @@ from typing import Any
 
 from copilot.check.models import Detector, Violation
 from copilot.check.rules import Rule
-from copilot.text.normalize import NormalizedText, normalize
+from copilot.text.normalize import NormalizedText, is_separator, normalize
 
 # What ends a clause; a clause ended by a question mark asks.
 CLAUSE_ENDS = "，。！？；,.!?;\n"
@@ -53,6 +53,12 @@ class Draft:
         if clause.startswith(tuple(openers)):
             return True
         return end < len(self.text) and self.text[end] in QUESTION_MARKS and any(a in clause for a in addressing)
+
+    def clause_starts_at(self, start: int) -> bool:
+        """The normalised character at `start` begins a clause of the text as typed: nothing, or a separator, before
+        it."""
+        begin = self.norm.origin[start]
+        return begin == 0 or is_separator(self.text[begin - 1])
 
     @cached_property
     def norm(self) -> NormalizedText:

@@ -83,15 +83,14 @@ class LexiconDetector:
 
     def _negated(self, draft: Draft, start: int) -> bool:
         """Just after 不用 or 无需 a listed phrase is what the agent says is not needed (不用你明天再打来)."""
-        return bool(self.negators) and draft.norm.text[:start].endswith(self.negators)
+        return bool(self.negators) and draft.norm.text.endswith(self.negators, 0, start)
 
     @staticmethod
     def _applies(rule: Rule, draft: Draft, start: int, end: int) -> bool:
         if rule.category == Category.VAGUE and draft.channel != "outbound":
             return False  # vague words are a fault in return visits only
         if end - start == 1:  # a lone character (喂, 嘿) counts only where a clause begins
-            begin = draft.norm.origin[start]
-            return begin == 0 or is_separator(draft.text[begin - 1])
+            return draft.clause_starts_at(start)
         return True
 
 
@@ -103,8 +102,7 @@ def _in_a_longer_clause(whole: WholeAnswers | None, rule: Rule, draft: Draft, st
     if whole is None or rule.category not in whole.categories or end - start > whole.max_chars:
         return False
     norm = draft.norm
-    begin = norm.origin[start]
-    if begin > 0 and not is_separator(draft.text[begin - 1]):
+    if not draft.clause_starts_at(start):
         return True
     if end == len(norm.text):
         return False

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from copilot.check.draft import Draft
+from copilot.check.draft import CLAUSE_ENDS, QUESTION_MARKS, Draft
 from copilot.check.lexicon import inside_any
 from copilot.check.models import Violation
 from copilot.check.rules import Rule, RuleSet
 from copilot.rulebook.models import Category
 from copilot.text.normalize import collapsed_key
 
-CLAUSE_WITH_QUESTION = re.compile(r"[^，。！？；,.!?;\n]*[？?]")
+CLAUSE_WITH_QUESTION = re.compile(f"[^{re.escape(CLAUSE_ENDS)}]*[{QUESTION_MARKS}]")
 WORD_LISTS = {"informal_you": Category.IMPROPER_ADDRESS, "colloquial": Category.COLLOQUIAL,
               "internet_slang": Category.COLLOQUIAL, "vague": Category.VAGUE,
               "promise": Category.UNAUTHORISED_PROMISE}
