@@ -17,12 +17,14 @@ pytestmark = pytest.mark.integration
 # 0.977 / 0.000, -2 0.979 / 0.000, -3 0.980 / 0.013, -4 0.954 / 0.013, -5 0.976 / 0.027, -6 0.984 / 0.013, -7 0.984 /
 # 0.008 (all nine seen before this model was trained; pooled 0.977 / 0.013 against the third model's 0.970 / 0.017).
 # Its fresh held-out suite is -8 (README; run once: 0.981 / 0.008); -9 was written after a fifth model that was not
-# kept, and gives this one 0.969 / 0.023 (run once on each).
+# kept, and gives this one 0.969 / 0.023 (run once on each); -10 was written after a four-member candidate that was
+# not kept, and gives this one 0.962 / 0.013 (run once on each).
 GATES = {"check.jsonl": (0.97, 0.03), "check-heldout.jsonl": (0.97, 0.05), "check-meaning-heldout.jsonl": (0.97, 0.02),
          "check-meaning-heldout-2.jsonl": (0.97, 0.01), "check-meaning-heldout-3.jsonl": (0.97, 0.02),
          "check-meaning-heldout-4.jsonl": (0.95, 0.02), "check-meaning-heldout-5.jsonl": (0.97, 0.03),
          "check-meaning-heldout-6.jsonl": (0.97, 0.02), "check-meaning-heldout-7.jsonl": (0.97, 0.01),
          "check-meaning-heldout-8.jsonl": (0.97, 0.01), "check-meaning-heldout-9.jsonl": (0.96, 0.03),
+         "check-meaning-heldout-10.jsonl": (0.95, 0.02),
          # the listed-word suites (half are harmless uses of a listed phrase): 7, 5, 1, 3 and 5 of their 40 (39)
          # harmless drafts flagged, every offence caught but one the lexicon lacks (README, "Listed words used
          # harmlessly"; the fifth, written after the last change, run once)
