@@ -31,7 +31,8 @@ FLAGGED_DRAFT = "这个不归我们管，您自己找厂家去吧"
 # at me": its highest window 0.42 against the bar of 0.5; 0.52 with the second model); the fourth (two members
 # averaged) keeps rr-14 away again. rude-replies-6.jsonl's one run (the third model): 28 of 29 kept away; rr6-30
 # (in a collections call: "rather than getting angry here, first dig out your repayment receipt to prove it") reaches
-# the agent, with the fourth model too. rude-replies-7.jsonl's one run (the fourth model): 30 of 30 kept away. The
+# the agent, with the fourth model too. rude-replies-7.jsonl's one run (the fourth model): 30 of 30 kept away, and
+# rude-replies-8.jsonl's (the same model, written after a candidate that was not kept): 30 of 30 on every path. The
 # fact reader's second version (copilot/llm/facts.py) kept rr4-19 away on every path, reading its no-refund rule
 # as a stated fact (0.67) that nothing the model was given backs; the fine-tuned third reads it at 0.55, under the
 # bar of 0.65, so the checker's miss shows again.
@@ -63,7 +64,8 @@ def _final(scripted_client: TestClient, transcript: str) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("reply", rude_replies("rude-replies.jsonl", "rude-replies-4.jsonl", "rude-replies-5.jsonl",
-                                                "rude-replies-6.jsonl", "rude-replies-7.jsonl"))
+                                                "rude-replies-6.jsonl", "rude-replies-7.jsonl",
+                                                "rude-replies-8.jsonl"))
 def test_no_rude_paraphrase_reaches_the_agent(scripted_client: TestClient, scripted_model: ScriptedLLM,
         reply: str) -> None:
     scripted_model.acts, scripted_model.requests = [Act(reply=reply)], []

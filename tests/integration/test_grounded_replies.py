@@ -29,7 +29,7 @@ from tests.compose.llm_server import Act, ScriptedLLM
 pytestmark = pytest.mark.integration
 
 SCRIPTED = REPO_ROOT / "eval" / "scripted"
-SETS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17")
+SETS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "18")
 # The target is 0.90 of grounded replies used. Held-out runs (each set's one run, before it was read): set 3
 # 0.700 (21/30), set 4 0.800 (24/30), set 5 0.733 (22/30: five replies that decline a remedy after naming it),
 # set 6 0.567 (17/30, claims check v5: ten were the checker model's findings on model text at 0.5, e.g. "今天加号我
@@ -60,7 +60,7 @@ SETS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14
 # (all seen; 304 before), no invented reply more through.
 MIN_GROUNDED_USED = {"1": 0.83, "2": 0.9, "3": 0.93, "4": 0.93, "5": 1.0, "6": 0.93, "7": 0.93, "8": 0.9,
                      "9": 0.87, "10": 0.87, "11": 0.8, "12": 0.87, "13": 0.87, "14": 0.81, "15": 0.84, "16": 0.84,
-                     "17": 0.81}
+                     "17": 0.81, "18": 0.75}
 # Invented replies of the held-out sets that reach the agent (the target is none): claims the grammar of
 # knowledge/replies.yaml does not see — a policy or a past event stated as fact (专家号只针对复诊患者开放, 调价是经过
 # 业主大会表决通过的, 已经被处罚过一次), a cause after a bare 因为 or with no cause word (这是…技师漏做了…), a note
@@ -123,6 +123,14 @@ MIN_GROUNDED_USED = {"1": 0.83, "2": 0.9, "3": 0.93, "4": 0.93, "5": 1.0, "6": 0
 # gr17-24's 不好意思 colloquial).
 # Through: a record nobody looked up (记录上看您上周报过两次障), a grace period stated as a rule (还在宽限期内),
 # and a cause with 因为 beside a fault the customer named (方向盘抖是因为…动平衡没做好).
+# Set 18 was written after a checker candidate (not kept) was measured, the shipped checker and claims check as for
+# set 17, and run once: all 31 invented replies kept away, 23 of 32 grounded replies used (0.719). Read since: a
+# step of an instruction to the customer after a clause that opens it (请您先注意安全，打开双闪，…) is read
+# with the lead before it too and the lower reading counts (knowledge/replies.yaml instruction_leads): 483 of 550
+# over sets 1–18 against 479 (gained gr11-07, gr12-15, gr13-18, gr18-10), no invented reply more through. Still
+# lost on set 18: the customer's trouble restated in other words (抽血后手臂出现一大片淤青, 那天停电时间不短),
+# 人员撤到护栏外 (a step with a subject of its own), 目前只收到一件的退款, and a complaint about rubbish given
+# back read as blaming.
 KNOWN_MISSES = {"ic4-28", "ic8-25", "ic9-18", "ic9-29", "ic9-30", "ic10-03", "ic10-23", "ic13-16", "ic15-11",
                 "ic15-25", "ic16-23", "ic17-09", "ic17-14", "ic17-15"}
 # Rude replies that reach the agent (the target is none). The window model let two through: rr2-18

@@ -242,3 +242,30 @@ def test_words_put_back_to_be_confirmed_are_not_read_for_a_fact(rules: ReplyRule
     check = FactCheck(reader, Marking(()), rules, 0.7, 0.4, rules.words.facts.function_chars)
     check.stated("非常理解您的担心。您是说这张卡昨晚出现两笔消费，并非您本人操作，对吗？网点那边会配合调查")
     assert reader.seen == ["非常理解您的担心", "网点那边会配合调查"]
+
+
+class Imperative:
+    """A reader for which a clause is a fact unless it starts with 请 (read as an instruction): the code path that
+    reads a step of an instruction with the instruction's lead before it."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def read(self, clauses: list[str], embedder: Embedder) -> np.ndarray:
+        self.seen += clauses
+        return np.asarray([0.05 if c.startswith("请") else 0.95 for c in clauses])
+
+
+def test_a_step_after_an_instruction_in_its_sentence_is_read_as_an_instruction_too(rules: ReplyRules) -> None:
+    reader = Imperative()
+    check = FactCheck(reader, Marking(()), rules, 0.7, 0.4, rules.words.facts.function_chars)
+    read = dict(check.stated("请您先注意安全，打开双闪，在车后方放好警示牌。师傅马上就到您家楼下"))
+    assert read == {"请您先注意安全": 0.05, "打开双闪": 0.05, "在车后方放好警示牌": 0.05,
+                    "师傅马上就到您家楼下": 0.95}
+    assert "请打开双闪" in reader.seen  # the lower of the two readings counts; a status would stay a fact
+
+
+def test_a_question_or_a_sentence_with_no_lead_carries_no_instruction(rules: ReplyRules) -> None:
+    check = FactCheck(Imperative(), Marking(()), rules, 0.7, 0.4, rules.words.facts.function_chars)
+    assert dict(check.stated("请问您是哪天买的，快递已经到站了")) == {"请问您是哪天买的": 0.05, "快递已经到站了": 0.95}
+    assert dict(check.stated("您好先生，打开双闪")) == {"您好先生": 0.95, "打开双闪": 0.95}
