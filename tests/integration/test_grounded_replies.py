@@ -126,7 +126,7 @@ MIN_GROUNDED_USED = {"1": 0.83, "2": 0.9, "3": 0.93, "4": 0.93, "5": 1.0, "6": 0
 # Set 18 was written after a checker candidate (not kept) was measured, the shipped checker and claims check as for
 # set 17, and run once: all 31 invented replies kept away, 23 of 32 grounded replies used (0.719). Read since: a
 # step of an instruction to the customer after a clause that opens it (请您先注意安全，打开双闪，…) is read
-# with the lead before it too and the lower reading counts (knowledge/replies.yaml instruction_leads): 483 of 550
+# with 请 before it too and the lower reading counts (knowledge/replies.yaml instruction_leads): 483 of 550
 # over sets 1–18 against 479 (gained gr11-07, gr12-15, gr13-18, gr18-10), no invented reply more through. Still
 # lost on set 18: the customer's trouble restated in other words (抽血后手臂出现一大片淤青, 那天停电时间不短),
 # 人员撤到护栏外 (a step with a subject of its own), 目前只收到一件的退款, and a complaint about rubbish given
