@@ -28,7 +28,7 @@ from copilot.embedding.base import Embedder, Vectors
 from copilot.embedding.heads import CARD, head_card
 from copilot.llm.replies import Claim, ReplyRules, prepared
 from copilot.settings import LLMSettings
-from copilot.text.clauses import MIN_WINDOW, SENTENCE_END, clauses
+from copilot.text.clauses import MIN_WINDOW, SENTENCE_END, Window, clauses
 from copilot.text.normalize import collapsed_key, match_key, to_simplified
 
 WEIGHTS = "head.npz"
@@ -39,7 +39,6 @@ MASK = "#"
 QUESTION_MARKS = frozenset("？?")
 ROLE_PREFIX = re.compile(r"^\s*[^：:\s]{1,4}[：:]")  # 客户：, 坐席：
 SPACES = re.compile(r"\s+")
-CLAUSE_BREAK = re.compile(r"[，,…\n]")  # clause marks inside a sentence
 
 
 ONNX = "model.onnx"
@@ -193,26 +192,38 @@ class FactCheck:
         the question mark that ends it: 您家的燃气表是不是欠费关阀了 is a statement without it."""
         text = prepared(text)
         confirming = self._rules.confirming(text)  # 您是说…，对吗？ asks the customer; it states nothing
-        windows = [w for w in clauses(text) if self._judged(w.text) and not inside_any(w.start, w.end, confirming)]
+        every = clauses(text)
+        steps = self._steps(text, every)
+        windows = [w for w in every if self._judged(w.text) and not inside_any(w.start, w.end, confirming)]
         if not windows:
             return []
-        read = self._reader.read([to_simplified(w.text + _asked(text, w.end)) for w in windows], self._embedder)
-        steps = [i for i, w in enumerate(windows) if self._continues_instruction(text, w.start)]
-        if steps:  # 打开双闪 after 请您先注意安全 is the next step of the instruction, as 请打开双闪 reads
-            lead = self._rules.words.facts.instruction_leads[0]
-            as_steps = self._reader.read([to_simplified(lead + windows[i].text + _asked(text, windows[i].end))
-                                          for i in steps], self._embedder)
-            for i, p in zip(steps, as_steps, strict=True):
-                read[i] = min(read[i], p)
-        return list(zip((w.text for w in windows), (float(p) for p in read), strict=True))
+        # 打开双闪 after 请您先注意安全 is the next step of the instruction, as 请打开双闪 reads: such a clause is read
+        # twice, in the same model call, and the lower reading counts
+        as_steps = [i for i, w in enumerate(windows) if w.start in steps]
+        lead = self._rules.words.facts.instruction_leads[0] if as_steps else ""
+        texts = [w.text + _asked(text, w.end) for w in windows]
+        read = self._reader.read([to_simplified(t) for t in texts + [lead + texts[i] for i in as_steps]],
+                                 self._embedder)
+        for i, p in zip(as_steps, read[len(windows):], strict=True):
+            read[i] = min(read[i], p)
+        return list(zip((w.text for w in windows), (float(p) for p in read[: len(windows)]), strict=True))
 
-    def _continues_instruction(self, text: str, start: int) -> bool:
-        """Whether a clause at `start` comes after a clause that opens an instruction, in the same sentence."""
-        sentence_start = max((text.rfind(ch, 0, start) for ch in SENTENCE_END), default=-1) + 1
+    def _steps(self, text: str, every: list[Window]) -> set[int]:
+        """Where the clauses begin that come after a clause opening an instruction (请…, not 请问…), in the same
+        sentence."""
         words = self._rules.words.facts
-        pieces = [to_simplified(piece).strip() for piece in CLAUSE_BREAK.split(text[sentence_start:start])[:-1]]
-        return any(piece.startswith(tuple(words.instruction_leads)) and not piece.startswith(tuple(words.asking_leads))
-                   for piece in pieces)
+        found: set[int] = set()
+        instructing, last_end = False, 0
+        for clause in every:
+            if any(char in SENTENCE_END for char in text[last_end : clause.start]):
+                instructing = False
+            if instructing:
+                found.add(clause.start)
+            opening = to_simplified(clause.text)
+            instructing |= opening.startswith(tuple(words.instruction_leads)) \
+                and not opening.startswith(tuple(words.asking_leads))
+            last_end = clause.end
+        return found
 
     def coverage(self, clause: str, said: set[str]) -> float:
         """Share of the clause's content pairs among `said`, the support's pairs (1.0 when it has none)."""
