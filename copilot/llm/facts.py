@@ -260,12 +260,17 @@ class FactCheck:
 
     def _accounts(self, clauses: list[str], closest_told: list[float]) -> set[str]:
         """Of `clauses`, with the cosine of the closest line the customer said, those the account reader reads
-        as the customer's own account and a line of theirs says nearly the same."""
-        if self.accounts is None or not clauses:
+        as the customer's own account and a line of theirs says nearly the same. A clause that gives a cause
+        (`FactWords.cause_marks`) is none: why something happened is the company's side to establish."""
+        if self.accounts is None:
             return set()
-        read = self.accounts.reader.read([to_simplified(c) for c in clauses], self._embedder)
-        return {clause for clause, p, closest in zip(clauses, read, closest_told, strict=True)
-                if p >= self.accounts.threshold and closest >= self.accounts.restated}
+        accounts, causes = self.accounts, tuple(self._rules.words.facts.cause_marks)
+        near = [clause for clause, closest in zip(clauses, closest_told, strict=True)
+                if closest >= accounts.restated and not any(m in to_simplified(clause) for m in causes)]
+        if not near:
+            return set()
+        read = accounts.reader.read([to_simplified(c) for c in near], self._embedder)
+        return {clause for clause, p in zip(near, read, strict=True) if p >= accounts.threshold}
 
     def _cosines(self, clauses: list[str], lines: list[str]) -> np.ndarray:
         if not clauses or not lines:

@@ -108,6 +108,7 @@ class FactWords(BaseModel):
     function_chars: str = Field(min_length=1)  # characters that say nothing about the case (您, 的, 了, 是…)
     instruction_leads: list[str] = Field(default_factory=list)  # open a sentence of steps for the customer (请…)
     asking_leads: list[str] = Field(default_factory=list)  # …but not these (请问)
+    cause_marks: list[str] = Field(default_factory=list)  # a clause holding one gives a cause: never an account
 
 
 class ReplyWords(BaseModel):

@@ -177,12 +177,25 @@ def test_the_customers_own_account_given_back_is_backed_by_what_the_customer_sai
     heard = "电费咋翻倍了？家里就两个人啊"
     found = check.unsupported(reply, heard, heard)
     assert [c.clause for c in found] == ["这个月的读数是估抄的"]  # an assertion keeps the fact bar
-    assert reader.seen == ["家里只有两个人用", "这个月的读数是估抄的"]
+    assert reader.seen == ["家里只有两个人用"]  # no line of the customer's is near the other: it is not read
     # the same words said by the agent, or in the standard's text, are no account of the customer's
     assert len(check.unsupported(reply, heard, "")) == 2
     assert len(check.unsupported(reply, heard, "您好，请问有什么可以帮您")) == 2
     # an account needs a line of the customer's close enough in meaning
     assert len(_with_accounts(rules, Theirs("两个人"), 1.01, "两个人", "估抄").unsupported(reply, heard, heard)) == 2
+
+
+def test_a_clause_that_gives_a_cause_is_never_the_customers_account(rules: ReplyRules) -> None:
+    """Why something happened is the company's side to establish, even when it is about what the customer did:
+    the account rule does not back it, however near a line of the customer's it is."""
+    reader = Theirs("燃气表")
+    check = _with_accounts(rules, reader, 0.82, "燃气表")
+    heard = "燃气表我插了好几次都没反应"
+    reply = "您把卡放进燃气表以后读数仍旧没有变化，这是因为燃气表电池电量不足"
+    assert [c.clause for c in check.unsupported(reply, heard, heard)] == ["这是因为燃气表电池电量不足"]
+    assert reader.seen == ["您把卡放进燃气表以后读数仍旧没有变化"]
+    assert [c.clause for c in check.unsupported("这是由於燃氣表電池電量不足", heard, heard)] == \
+        ["这是由於燃氣表電池電量不足"]  # read in simplified characters
 
 
 def test_without_an_account_reader_every_stated_fact_keeps_the_fact_bar(rules: ReplyRules) -> None:
