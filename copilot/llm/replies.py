@@ -90,6 +90,7 @@ class ClaimWords(BaseModel):
     confirming_tags: list[str] = Field(default_factory=list)
     units: list[UnitSpelling] = Field(min_length=1)
     moments: list[str] = Field(default_factory=list)
+    moment_guards: list[str] = Field(default_factory=list)  # a moment never begins inside one (一下: 查一下周末)
 
 
 class FormWords(BaseModel):
@@ -173,6 +174,7 @@ class ReplyRules:
         self._behalf = [_key(p) for p in claims.on_behalf]
         self._noted = [_key(n) for n in claims.noted]
         self._moments = sorted({_key(m) for m in claims.moments}, key=len, reverse=True)
+        self._moment_guards = [_key(g) for g in claims.moment_guards]
         units = [(_key(s), u.kind, u.scale) for u in claims.units for s in u.spellings]
         units.sort(key=lambda pair: len(pair[0]), reverse=True)
         self._units = units
@@ -300,9 +302,11 @@ class ReplyRules:
             action = self._action_near(key, marker_at)
             if action and action not in self._in_call:
                 claims.append(Claim(clause, "promise", action))
-        if not claims and (self._moments_in(key) or any(q.kind in SCHEDULING for q in self._numbers(key))):
+        if not claims and not self.next_step(clause) \
+                and (self._moments_in(key) or any(q.kind in SCHEDULING for q in self._numbers(key))):
             # an outcome with a time ahead and no marker is a promise too (师傅明天上午九点上门); a date or an
-            # amount is not (您5月20日申请的退货, 每月扣5元的业务是开通的)
+            # amount is not (您5月20日申请的退货, 每月扣5元的业务是开通的), nor what the agent's next step looks up
+            # (我帮您查一下师傅明天能不能上门)
             action = self._action_near(key, 0)
             if action and action not in self._in_call:
                 claims.append(Claim(clause, "promise", action))
@@ -459,9 +463,15 @@ class ReplyRules:
     def _moments_in(self, key: str) -> list[str]:
         found: list[str] = []
         for moment in self._moments:
-            if moment in key and not any(moment in longer for longer in found):
+            named = any(not self._guarded(key, m.start()) for m in re.finditer(re.escape(moment), key))
+            if named and not any(moment in longer for longer in found):
                 found.append(moment)
         return found
+
+    def _guarded(self, key: str, at: int) -> bool:
+        """Whether `at` is inside a guard word, past its first character (the 下 of 查一下周末)."""
+        return any(key.startswith(guard, start) for guard in self._moment_guards
+                   for start in range(max(0, at - len(guard) + 1), at))
 
     # --- others' data -------------------------------------------------------------------------------------
 

@@ -136,8 +136,10 @@ MIN_GROUNDED_USED = {"1": 0.83, "2": 0.9, "3": 0.93, "4": 0.93, "5": 1.0, "6": 0
 # replies used by both (gained gr19-10, lost gr19-39, what a fitter did read under the account bar), 28 of 31
 # invented replies kept away by both. Through: what a third party answered (内镜中心回复说…), a make-up lesson
 # promised with no promise marker (会给您补一节…), and a transfer's status beside the amount the customer gave.
+# Read since (seen): 回复说 reports a finding, 已被 marks a done action (已被退回原账户), a moment never begins inside
+# 一下 (查一下周末), and what the agent's next step looks up promises nothing: ic19-09, ic19-26 and gr19-14 come back.
 KNOWN_MISSES = {"ic4-28", "ic8-25", "ic9-18", "ic9-29", "ic9-30", "ic10-03", "ic10-23", "ic13-16", "ic15-11",
-                "ic15-25", "ic16-23", "ic17-09", "ic17-14", "ic17-15", "ic19-09", "ic19-12", "ic19-26"}
+                "ic15-25", "ic16-23", "ic17-09", "ic17-14", "ic17-15", "ic19-12"}
 # Rude replies that reach the agent (the target is none). The window model let two through: rr2-18
 # "投诉是您的自由…您请便" (highest window 0.44 against its model-text bar of 0.8) and rr3-15 (held-out set 3, run
 # once: 29 of 30 kept away) "我已经念得很慢了，您要是还听不懂的话…" at 0.7996; the whole-draft model rejects both.

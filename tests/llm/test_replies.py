@@ -235,3 +235,27 @@ def test_a_next_step_done_with_someone_names_them_before_its_verb(rules: ReplyRu
     assert rules.next_step("再跟安检人员协调安排")
     assert not rules.next_step("跟门店核实后门店同意退款")  # what came of it is a fact
     assert not rules.next_step("跟您说一下")
+
+
+def test_a_moment_never_begins_inside_yixia(rules: ReplyRules) -> None:
+    """查一下周末 names 周末; 下周 would be a moment nobody named."""
+    said = "客户：你们儿科周末有专家号么"
+    assert rules.unsupported("我帮您查一下周末儿科专家的出诊安排", said) == []
+    assert {(c.kind, c.anchor) for c in rules.unsupported("下周一给您回电", said)} == \
+        {("moment", "下周"), ("moment", "周一")}
+
+
+def test_what_the_agents_next_step_looks_up_promises_nothing(rules: ReplyRules) -> None:
+    said = "客户：到底哪天能来修"
+    assert rules.unsupported("我帮您查一下师傅明天能不能上门", "客户：明天能来修吗") == []
+    assert [c.kind for c in rules.unsupported("师傅明天上午上门", said)] == ["moment", "promise"]
+    assert [c.kind for c in rules.unsupported("并安排师傅明天上门", said)] == ["moment", "promise"]
+
+
+def test_a_passive_done_and_a_third_partys_reply_are_claims(rules: ReplyRules) -> None:
+    said = "客户：今早转了5000块给我妈，她卡上没收到钱"
+    assert [(c.kind, c.anchor) for c in rules.unsupported("您这笔5000元的转账已被退回原账户", said)] == \
+        [("done", "退回")]
+    assert rules.unsupported("您的卡已被冻结", "客户：我卡被冻结了，咋回事") == []
+    reported = rules.unsupported("刚才内镜中心回复说您的报告要等病理结果一起出", "客户：胃镜报告还没拿到")
+    assert [c.kind for c in reported] == ["finding"]
