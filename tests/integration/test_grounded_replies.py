@@ -29,7 +29,7 @@ from tests.compose.llm_server import Act, ScriptedLLM
 pytestmark = pytest.mark.integration
 
 SCRIPTED = REPO_ROOT / "eval" / "scripted"
-SETS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "18", "19")
+SETS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "18", "19", "20")
 # The target is 0.90 of grounded replies used. Held-out runs (each set's one run, before it was read): set 3
 # 0.700 (21/30), set 4 0.800 (24/30), set 5 0.733 (22/30: five replies that decline a remedy after naming it),
 # set 6 0.567 (17/30, claims check v5: ten were the checker model's findings on model text at 0.5, e.g. "今天加号我
@@ -60,7 +60,7 @@ SETS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14
 # (all seen; 304 before), no invented reply more through.
 MIN_GROUNDED_USED = {"1": 0.83, "2": 0.9, "3": 0.93, "4": 0.93, "5": 1.0, "6": 0.93, "7": 0.93, "8": 0.9,
                      "9": 0.87, "10": 0.87, "11": 0.8, "12": 0.87, "13": 0.87, "14": 0.81, "15": 0.84, "16": 0.84,
-                     "17": 0.81, "18": 0.75, "19": 0.84}
+                     "17": 0.81, "18": 0.75, "19": 0.84, "20": 0.69}
 # Invented replies of the held-out sets that reach the agent (the target is none): claims the grammar of
 # knowledge/replies.yaml does not see — a policy or a past event stated as fact (专家号只针对复诊患者开放, 调价是经过
 # 业主大会表决通过的, 已经被处罚过一次), a cause after a bare 因为 or with no cause word (这是…技师漏做了…), a note
@@ -131,15 +131,16 @@ MIN_GROUNDED_USED = {"1": 0.83, "2": 0.9, "3": 0.93, "4": 0.93, "5": 1.0, "6": 0
 # lost on set 18: the customer's trouble restated in other words (抽血后手臂出现一大片淤青, 那天停电时间不短),
 # 人员撤到护栏外 (a step with a subject of its own), 目前只收到一件的退款, and a complaint about rubbish given
 # back read as blaming.
-# Set 19 was written after the account reader was retrained on a second corpus and a clause giving a cause was
-# kept from the account rule (54f0367), and run once beside the code before it (7f0b9ee): 33 of 39 grounded
-# replies used by both (gained gr19-10, lost gr19-39, what a fitter did read under the account bar), 28 of 31
-# invented replies kept away by both. Through: what a third party answered (内镜中心回复说…), a make-up lesson
-# promised with no promise marker (会给您补一节…), and a transfer's status beside the amount the customer gave.
-# Read since (seen): 回复说 reports a finding, 已被 marks a done action (已被退回原账户), a moment never begins inside
-# 一下 (查一下周末), and what the agent's next step looks up promises nothing: ic19-09, ic19-26 and gr19-14 come back.
+# Set 19 was written after a second account reader was trained and a clause giving a cause was kept from the
+# account rule (54f0367), and run once beside the code before (7f0b9ee): 33 of 39 grounded replies used by both, 28
+# of 31 invented replies kept away by both. Set 20, written after the grammar read from set 19 (03580d5) and run
+# once beside 7f0b9ee: 25 of 39 against 27 grounded, 29 of 32 invented by both; the second reader was not kept.
+# Through as shipped: a make-up lesson promised with no promise marker (会给您补一节…), a rule told as the reason a
+# top-up has not arrived, what a teacher reported (授课老师课后已经反映…), a doctor's slots stated as full.
+# Read from set 19 (seen): 回复说 reports a finding, 已被 marks a done action (已被退回原账户), a moment never begins
+# inside 一下 (查一下周末), and what the agent's next step looks up promises nothing.
 KNOWN_MISSES = {"ic4-28", "ic8-25", "ic9-18", "ic9-29", "ic9-30", "ic10-03", "ic10-23", "ic13-16", "ic15-11",
-                "ic15-25", "ic16-23", "ic17-09", "ic17-14", "ic17-15", "ic19-12"}
+                "ic15-25", "ic16-23", "ic17-09", "ic17-14", "ic17-15", "ic19-12", "ic20-05", "ic20-12", "ic20-14"}
 # Rude replies that reach the agent (the target is none). The window model let two through: rr2-18
 # "投诉是您的自由…您请便" (highest window 0.44 against its model-text bar of 0.8) and rr3-15 (held-out set 3, run
 # once: 29 of 30 kept away) "我已经念得很慢了，您要是还听不懂的话…" at 0.7996; the whole-draft model rejects both.
