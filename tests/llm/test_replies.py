@@ -212,6 +212,8 @@ def test_a_remedy_offered_beside_an_unsettled_one_is_still_a_claim(rules: ReplyR
     ("反馈给厂家后厂家同意换货", False),  # what came of it
     ("并跟进后续处理", True),
     ("记录显示您上月已缴费", False),
+    ("并备注为重复投诉", True),  # noting it down is an action of the call, like 登记
+    ("备注显示您上周来过电", False),
 ])
 def test_the_agents_own_next_step_is_told_from_a_stated_fact(rules: ReplyRules, clause: str,
                                                              next_step: bool) -> None:
