@@ -173,7 +173,8 @@ class ReplyRules:
         self._in_call = set(map(_key, claims.in_call))
         self._behalf = [_key(p) for p in claims.on_behalf]
         self._noted = [_key(n) for n in claims.noted]
-        self._moments = sorted({_key(m) for m in claims.moments}, key=len, reverse=True)
+        # longest first, ties in the file's order (a set's order changes from one process to the next)
+        self._moments = sorted(dict.fromkeys(map(_key, claims.moments)), key=len, reverse=True)
         self._moment_guards = [_key(g) for g in claims.moment_guards]
         units = [(_key(s), u.kind, u.scale) for u in claims.units for s in u.spellings]
         units.sort(key=lambda pair: len(pair[0]), reverse=True)
