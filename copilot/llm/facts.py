@@ -212,6 +212,7 @@ class FactCheck:
         """Where the clauses begin that come after a clause opening an instruction (请…, not 请问…), in the same
         sentence."""
         words = self._rules.words.facts
+        leads, asking = tuple(words.instruction_leads), tuple(words.asking_leads)
         found: set[int] = set()
         instructing, last_end = False, 0
         for clause in every:
@@ -220,8 +221,7 @@ class FactCheck:
             if instructing:
                 found.add(clause.start)
             opening = to_simplified(clause.text)
-            instructing |= opening.startswith(tuple(words.instruction_leads)) \
-                and not opening.startswith(tuple(words.asking_leads))
+            instructing |= opening.startswith(leads) and not opening.startswith(asking)
             last_end = clause.end
         return found
 
@@ -264,12 +264,13 @@ class FactCheck:
         (`FactWords.cause_marks`) is none: why something happened is the company's side to establish."""
         if self.accounts is None:
             return set()
-        accounts, causes = self.accounts, tuple(self._rules.words.facts.cause_marks)
+        accounts, causes = self.accounts, self._rules.words.facts.cause_marks
+        simple = {clause: to_simplified(clause) for clause in clauses}
         near = [clause for clause, closest in zip(clauses, closest_told, strict=True)
-                if closest >= accounts.restated and not any(m in to_simplified(clause) for m in causes)]
+                if closest >= accounts.restated and not any(m in simple[clause] for m in causes)]
         if not near:
             return set()
-        read = accounts.reader.read([to_simplified(c) for c in near], self._embedder)
+        read = accounts.reader.read([simple[c] for c in near], self._embedder)
         return {clause for clause, p in zip(near, read, strict=True) if p >= accounts.threshold}
 
     def _cosines(self, clauses: list[str], lines: list[str]) -> np.ndarray:

@@ -303,8 +303,8 @@ class ReplyRules:
             action = self._action_near(key, marker_at)
             if action and action not in self._in_call:
                 claims.append(Claim(clause, "promise", action))
-        if not claims and not self.next_step(clause) \
-                and (self._moments_in(key) or any(q.kind in SCHEDULING for q in self._numbers(key))):
+        if not claims and (self._moments_in(key) or any(q.kind in SCHEDULING for q in self._numbers(key))) \
+                and not self.next_step(clause):
             # an outcome with a time ahead and no marker is a promise too (师傅明天上午九点上门); a date or an
             # amount is not (您5月20日申请的退货, 每月扣5元的业务是开通的), nor what the agent's next step looks up
             # (我帮您查一下师傅明天能不能上门)
@@ -464,8 +464,9 @@ class ReplyRules:
     def _moments_in(self, key: str) -> list[str]:
         found: list[str] = []
         for moment in self._moments:
-            named = any(not self._guarded(key, m.start()) for m in re.finditer(re.escape(moment), key))
-            if named and not any(moment in longer for longer in found):
+            if moment not in key or any(moment in longer for longer in found):
+                continue
+            if any(not self._guarded(key, m.start()) for m in re.finditer(re.escape(moment), key)):
                 found.append(moment)
         return found
 
